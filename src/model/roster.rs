@@ -1,0 +1,279 @@
+//! Staffing: the daily roster of shifts and the number of servers it opens at each stage.
+//!
+//! A [`Roster`] is a set of shifts in clock time that tile the 24 hours exactly (the scenario
+//! layer checks this). Each shift puts some staff on each rostered stage; the stage opens
+//! `min(servers, floor(staff / staff_per_server))` servers. For `handover` minutes after each
+//! shift change the stage runs at the lower of the outgoing and incoming shifts' openings.
+//! The result for one stage is a [`CapacitySchedule`]: a piecewise-constant number of open
+//! servers over the day, repeated every day.
+
+use crate::engine::{Duration, MINUTES_PER_DAY, MINUTES_PER_HOUR, Time};
+
+/// What happens to a vehicle in service when its server closes at a shift change.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ShiftEndPolicy {
+    /// The service is completed (the time past the closing is recorded as overtime); the
+    /// server closes after it.
+    #[default]
+    Finish,
+    /// The service is interrupted; the vehicle goes back to the head of the queue and later
+    /// resumes with its remaining service time.
+    Preempt,
+}
+
+/// One shift of the daily roster.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shift {
+    /// The shift's name (`night`, `day`...).
+    pub name: String,
+    /// Clock time the shift starts, in `[0, 24h)`.
+    pub start: Duration,
+    /// Clock time the shift ends, in `(0, 24h]`; earlier than `start` if it runs past midnight.
+    pub end: Duration,
+    /// Staff on duty at each stage (indexed like the port's stages; 0 for stages the shift
+    /// does not staff).
+    pub staff: Vec<u32>,
+}
+
+impl Shift {
+    /// Length of the shift.
+    pub fn length(&self) -> Duration {
+        let len = self.end.minutes() - self.start.minutes();
+        Duration::from_minutes(if len > 0.0 {
+            len
+        } else {
+            len + MINUTES_PER_DAY
+        })
+    }
+}
+
+/// The daily roster.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Roster {
+    /// Length of the reduced-capacity period after each shift change.
+    pub handover: Duration,
+    /// Shifts, tiling the day without gaps or overlaps.
+    pub shifts: Vec<Shift>,
+    /// Whether each stage is staffed by the roster at all; a stage no shift names keeps all its
+    /// servers open around the clock.
+    pub rostered: Vec<bool>,
+}
+
+impl Roster {
+    /// Servers that shift `shift` opens at a stage with `servers` servers needing
+    /// `staff_per_server` staff each.
+    pub fn open_servers(
+        &self,
+        shift: usize,
+        stage: usize,
+        servers: u32,
+        staff_per_server: u32,
+    ) -> u32 {
+        if !self.rostered[stage] {
+            return servers;
+        }
+        (self.shifts[shift].staff[stage] / staff_per_server.max(1)).min(servers)
+    }
+
+    /// The capacity schedule of one stage.
+    pub fn schedule(&self, stage: usize, servers: u32, staff_per_server: u32) -> CapacitySchedule {
+        if !self.rostered[stage] {
+            return CapacitySchedule::constant(servers);
+        }
+        let open = |i: usize| self.open_servers(i, stage, servers, staff_per_server);
+        let mut points: Vec<(f64, u32)> = Vec::with_capacity(self.shifts.len() * 2);
+        for (i, shift) in self.shifts.iter().enumerate() {
+            let start = shift.start.minutes();
+            let before = self.shift_ending_at(shift.start).map_or(open(i), open);
+            if self.handover > Duration::ZERO && before != open(i) {
+                points.push((start, before.min(open(i))));
+                points.push(((start + self.handover.minutes()) % MINUTES_PER_DAY, open(i)));
+            } else {
+                points.push((start, open(i)));
+            }
+        }
+        CapacitySchedule::from_points(points)
+    }
+
+    /// The shift that ends at clock time `t`, if any.
+    fn shift_ending_at(&self, t: Duration) -> Option<usize> {
+        let t = t.minutes();
+        self.shifts.iter().position(|s| {
+            let end = s.end.minutes() % MINUTES_PER_DAY;
+            end == t
+        })
+    }
+}
+
+/// How many servers a stage has open at each time of day, the same every day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapacitySchedule {
+    /// `(start as minutes after midnight, open servers)`, sorted, first start 0, adjacent
+    /// values distinct.
+    segments: Vec<(f64, u32)>,
+}
+
+impl CapacitySchedule {
+    /// All `servers` open around the clock.
+    pub fn constant(servers: u32) -> CapacitySchedule {
+        CapacitySchedule {
+            segments: vec![(0.0, servers)],
+        }
+    }
+
+    /// From change points `(minutes after midnight, servers from then on)`, in any order, each
+    /// value holding until the next point (wrapping past midnight).
+    pub fn from_points(mut points: Vec<(f64, u32)>) -> CapacitySchedule {
+        assert!(
+            !points.is_empty(),
+            "a capacity schedule needs at least one point"
+        );
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if points[0].0 > 0.0 {
+            let wrap = points.last().expect("non-empty").1;
+            points.insert(0, (0.0, wrap));
+        }
+        let mut segments: Vec<(f64, u32)> = Vec::with_capacity(points.len());
+        for (start, servers) in points {
+            match segments.last_mut() {
+                Some(last) if last.0 == start => last.1 = servers,
+                Some(last) if last.1 == servers => {}
+                _ => segments.push((start, servers)),
+            }
+        }
+        CapacitySchedule { segments }
+    }
+
+    /// Segments `(start minutes after midnight, servers)`.
+    pub fn segments(&self) -> &[(f64, u32)] {
+        &self.segments
+    }
+
+    /// Open servers at time of day `tod`.
+    pub fn servers_at(&self, tod: Duration) -> u32 {
+        let i = self.segments.partition_point(|s| s.0 <= tod.minutes());
+        self.segments[i.saturating_sub(1)].1
+    }
+
+    /// Segment index in force at time of day `tod`.
+    pub fn segment_at(&self, tod: Duration) -> usize {
+        self.segments
+            .partition_point(|s| s.0 <= tod.minutes())
+            .saturating_sub(1)
+    }
+
+    /// When segment `index` after the one in force at `now` next begins, and that segment's
+    /// index; `None` if the schedule never changes.
+    pub fn next_change(&self, now: Time, index: usize) -> Option<(Time, usize)> {
+        if self.segments.len() < 2 {
+            return None;
+        }
+        let next = (index + 1) % self.segments.len();
+        let day = if next == 0 { now.day() + 1 } else { now.day() };
+        Some((
+            Time::at(day, Duration::from_minutes(self.segments[next].0)),
+            next,
+        ))
+    }
+
+    /// Server-minutes open in a day.
+    pub fn server_minutes_per_day(&self) -> f64 {
+        self.overlap(0.0, MINUTES_PER_DAY)
+    }
+
+    /// Mean open servers during clock hour `hour` (0–23).
+    pub fn mean_servers_in_hour(&self, hour: usize) -> f64 {
+        let start = hour as f64 * MINUTES_PER_HOUR;
+        self.overlap(start, start + MINUTES_PER_HOUR) / MINUTES_PER_HOUR
+    }
+
+    /// Most servers open at any time.
+    pub fn peak(&self) -> u32 {
+        self.segments.iter().map(|s| s.1).max().unwrap_or(0)
+    }
+
+    /// Server-minutes between two times of day `a < b` (within one day).
+    fn overlap(&self, a: f64, b: f64) -> f64 {
+        let mut total = 0.0;
+        for (i, &(start, servers)) in self.segments.iter().enumerate() {
+            let end = self.segments.get(i + 1).map_or(MINUTES_PER_DAY, |s| s.0);
+            let lo = start.max(a);
+            let hi = end.min(b);
+            if hi > lo {
+                total += (hi - lo) * f64::from(servers);
+            }
+        }
+        total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hm(h: f64) -> Duration {
+        Duration::from_hours(h)
+    }
+
+    fn roster(handover_min: f64, shifts: &[(f64, f64, u32)]) -> Roster {
+        Roster {
+            handover: Duration::from_minutes(handover_min),
+            shifts: shifts
+                .iter()
+                .enumerate()
+                .map(|(i, &(s, e, staff))| Shift {
+                    name: format!("s{i}"),
+                    start: hm(s),
+                    end: hm(e),
+                    staff: vec![staff],
+                })
+                .collect(),
+            rostered: vec![true],
+        }
+    }
+
+    #[test]
+    fn three_shifts_with_handover() {
+        // 2 staff per server: night 4 staff -> 2 servers, day 12 -> 6 (capped at 5), evening 6 -> 3
+        let r = roster(15.0, &[(0.0, 8.0, 4), (8.0, 16.0, 12), (16.0, 24.0, 6)]);
+        let s = r.schedule(0, 5, 2);
+        assert_eq!(s.segments(), &[(0.0, 2), (495.0, 5), (960.0, 3)]);
+        assert_eq!(s.servers_at(hm(3.0)), 2);
+        assert_eq!(s.servers_at(hm(8.1)), 2); // handover: min(2, 5)
+        assert_eq!(s.servers_at(hm(8.25)), 5);
+        assert_eq!(s.servers_at(hm(16.0)), 3); // handover: min(5, 3) = 3 = evening's own
+        // midnight change evening(3) -> night(2): handover at the lower, 2
+        assert_eq!(
+            s.server_minutes_per_day(),
+            2.0 * 495.0 + 5.0 * 465.0 + 3.0 * 480.0
+        );
+        assert_eq!(s.mean_servers_in_hour(8), (2.0 * 15.0 + 5.0 * 45.0) / 60.0);
+    }
+
+    #[test]
+    fn shift_over_midnight() {
+        let r = roster(0.0, &[(22.0, 6.0, 1), (6.0, 22.0, 3)]);
+        let s = r.schedule(0, 10, 1);
+        assert_eq!(s.segments(), &[(0.0, 1), (360.0, 3), (1320.0, 1)]);
+        let t = Time::at(4, hm(23.0));
+        let seg = s.segment_at(t.time_of_day());
+        assert_eq!(seg, 2);
+        // the wrap-around at midnight is a change point too (to the same value)
+        assert_eq!(s.next_change(t, seg), Some((Time::at(5, hm(0.0)), 0)));
+        assert_eq!(
+            s.next_change(Time::at(5, hm(0.0)), 0),
+            Some((Time::at(5, hm(6.0)), 1))
+        );
+    }
+
+    #[test]
+    fn unrostered_stage_is_always_open() {
+        let mut r = roster(15.0, &[(0.0, 24.0, 0)]);
+        r.rostered[0] = false;
+        assert_eq!(r.schedule(0, 4, 1), CapacitySchedule::constant(4));
+        assert_eq!(
+            CapacitySchedule::constant(4).next_change(Time::ZERO, 0),
+            None
+        );
+    }
+}

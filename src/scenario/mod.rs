@@ -1,0 +1,101 @@
+//! Scenario files: TOML in, a checked [`Port`] and [`RunSpec`] out.
+//!
+//! This is the only module that deserializes. Loading has three steps: serde reads the text
+//! into raw structs that mirror the file (`raw`; unknown fields rejected, units parsed by
+//! `units`), `build` checks what the values mean and converts them to model types, and every
+//! problem becomes a [`Diagnostic`] that names the file, line, column and field and says what
+//! would be valid. The format is documented in docs/scenario.md.
+
+mod build;
+mod error;
+mod raw;
+mod units;
+
+use std::path::Path;
+
+pub use error::{Diagnostic, Location, ScenarioError};
+pub use units::{format_clock, parse_clock, parse_duration, parse_rate};
+
+use crate::model::{Port, RunSpec};
+use error::{SourceMap, path_string};
+
+/// A loaded, checked scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The port to simulate.
+    pub port: Port,
+    /// How long, and with which seed, as the file says.
+    pub run: RunSpec,
+    /// Where it came from (a file path, or a label for text given directly).
+    pub origin: String,
+}
+
+/// Reads and checks the scenario file at `path`.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(&text, &path.display().to_string())
+}
+
+/// Checks scenario `text`; `origin` names it in error messages.
+pub fn parse(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    let map = SourceMap::new(text);
+    let invalid = |diagnostics: Vec<Diagnostic>| ScenarioError::Invalid {
+        file: origin.to_string(),
+        diagnostics,
+    };
+    let raw: raw::RawScenario =
+        toml::from_str(text).map_err(|e| invalid(vec![serde_diagnostic(&map, &e)]))?;
+    let (port, run) = build::build(&raw)
+        .map_err(|found| invalid(found.into_iter().map(|d| map.locate(d)).collect()))?;
+    Ok(Scenario {
+        port,
+        run,
+        origin: origin.to_string(),
+    })
+}
+
+/// Turns a TOML syntax or type error into a diagnostic: the message split into what is wrong
+/// and what was expected, the field found from the error's position.
+fn serde_diagnostic(map: &SourceMap<'_>, e: &toml::de::Error) -> Diagnostic {
+    let text = e.message().trim();
+    let (message, hint) = split_expected(text);
+    let mut field = e
+        .span()
+        .map(|s| path_string(&map.path_at(s.start)))
+        .unwrap_or_default();
+    if let Some(missing) = between(&message, "missing field `", "`") {
+        if !field.is_empty() {
+            field.push('.');
+        }
+        field.push_str(missing);
+    }
+    let mut d = Diagnostic::new(field, message.clone());
+    if let Some(h) = hint {
+        d = d.hint(h);
+    } else if let Some(missing) = between(&message, "missing field `", "`") {
+        d = d.hint(format!("add `{missing} = ...` (see docs/scenario.md)"));
+    }
+    d.location = e.span().map(|s| map.location(s));
+    d
+}
+
+/// `"unknown field `x`, expected one of `a`, `b`"` → (`unknown field `x``, `expected one of ...`).
+fn split_expected(text: &str) -> (String, Option<String>) {
+    if let Some((what, expected)) = text.split_once(", expected ") {
+        let expected = expected.replace('`', "");
+        return (what.to_string(), Some(format!("expected {expected}")));
+    }
+    if let Some((what, help)) = text.split_once("; ") {
+        return (what.to_string(), Some(help.to_string()));
+    }
+    (text.to_string(), None)
+}
+
+fn between<'t>(text: &'t str, open: &str, close: &str) -> Option<&'t str> {
+    let start = text.find(open)? + open.len();
+    let len = text[start..].find(close)?;
+    Some(&text[start..start + len])
+}
