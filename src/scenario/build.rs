@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use super::error::Diagnostic;
 use super::raw::{
-    RawArrivals, RawDist, RawPolicy, RawScenario, RawShift, RawStaffing, RawStage, Weekday,
+    DistKind, RawArrivals, RawDist, RawPolicy, RawScenario, RawShift, RawStaffing, RawStage,
+    Weekday,
 };
-use super::units::format_clock;
+use super::units::{DurationField, format_clock};
 use crate::dist::{Dist, DistSpec};
 use crate::engine::{Duration, MINUTES_PER_DAY};
 use crate::model::{
@@ -265,39 +266,108 @@ fn check_stages(c: &mut Checker, raw: &[RawStage]) -> Vec<Stage> {
     stages
 }
 
+/// The parameters each kind of distribution takes, in the order they are documented.
+fn dist_params(kind: DistKind) -> (&'static str, &'static [&'static str]) {
+    match kind {
+        DistKind::Constant => ("constant", &["value"]),
+        DistKind::Exponential => ("exponential", &["mean"]),
+        DistKind::Uniform => ("uniform", &["min", "max"]),
+        DistKind::Triangular => ("triangular", &["min", "mode", "max"]),
+        DistKind::Normal => ("normal", &["mean", "sd"]),
+        DistKind::Lognormal => ("lognormal", &["mean", "sd"]),
+        DistKind::Gamma => ("gamma", &["mean", "sd"]),
+        DistKind::Erlang => ("erlang", &["k", "mean"]),
+        DistKind::Empirical => ("empirical", &["values", "weights"]),
+    }
+}
+
 fn check_dist(c: &mut Checker, field: &str, raw: &RawDist) -> Option<Dist> {
-    let spec = match raw {
-        RawDist::Constant { value } => DistSpec::Constant { value: value.0 },
-        RawDist::Exponential { mean } => DistSpec::Exponential { mean: mean.0 },
-        RawDist::Uniform { min, max } => DistSpec::Uniform {
-            min: min.0,
-            max: max.0,
-        },
-        RawDist::Triangular { min, mode, max } => DistSpec::Triangular {
-            min: min.0,
-            mode: mode.0,
-            max: max.0,
-        },
-        RawDist::Normal { mean, sd } => DistSpec::Normal {
-            mean: mean.0,
-            sd: sd.0,
-        },
-        RawDist::Lognormal { mean, sd } => DistSpec::LogNormal {
-            mean: mean.0,
-            sd: sd.0,
-        },
-        RawDist::Gamma { mean, sd } => DistSpec::Gamma {
-            mean: mean.0,
-            sd: sd.0,
-        },
-        RawDist::Erlang { k, mean } => {
-            let k = c.count(&format!("{field}.k"), *k, 1, 1000, "the number of phases k");
-            DistSpec::Erlang { k, mean: mean.0 }
+    let (kind, takes) = dist_params(raw.dist);
+    let given = [
+        ("value", raw.value.is_some()),
+        ("mean", raw.mean.is_some()),
+        ("sd", raw.sd.is_some()),
+        ("min", raw.min.is_some()),
+        ("mode", raw.mode.is_some()),
+        ("max", raw.max.is_some()),
+        ("k", raw.k.is_some()),
+        ("values", raw.values.is_some()),
+        ("weights", raw.weights.is_some()),
+    ];
+    let usage = format!("{kind} takes {}", takes.join(", "));
+    let mut complete = true;
+    for (name, present) in given {
+        let wanted = takes.contains(&name);
+        if present && !wanted {
+            c.error(
+                format!("{field}.{name}"),
+                format!("`{name}` is not a parameter of the {kind} distribution"),
+                usage.clone(),
+            );
         }
-        RawDist::Empirical { values, weights } => DistSpec::Empirical {
-            values: values.iter().map(|v| v.0).collect(),
-            weights: weights.clone().unwrap_or_else(|| vec![1.0; values.len()]),
+        // `weights` of an empirical distribution are optional (equal weights).
+        if !present && wanted && name != "weights" {
+            c.error(
+                field,
+                format!("the {kind} distribution needs `{name}`"),
+                usage.clone(),
+            );
+            complete = false;
+        }
+    }
+    if !complete {
+        return None;
+    }
+    let minutes = |d: Option<DurationField>| d.map_or(0.0, |d| d.0);
+    let spec = match raw.dist {
+        DistKind::Constant => DistSpec::Constant {
+            value: minutes(raw.value),
         },
+        DistKind::Exponential => DistSpec::Exponential {
+            mean: minutes(raw.mean),
+        },
+        DistKind::Uniform => DistSpec::Uniform {
+            min: minutes(raw.min),
+            max: minutes(raw.max),
+        },
+        DistKind::Triangular => DistSpec::Triangular {
+            min: minutes(raw.min),
+            mode: minutes(raw.mode),
+            max: minutes(raw.max),
+        },
+        DistKind::Normal => DistSpec::Normal {
+            mean: minutes(raw.mean),
+            sd: minutes(raw.sd),
+        },
+        DistKind::Lognormal => DistSpec::LogNormal {
+            mean: minutes(raw.mean),
+            sd: minutes(raw.sd),
+        },
+        DistKind::Gamma => DistSpec::Gamma {
+            mean: minutes(raw.mean),
+            sd: minutes(raw.sd),
+        },
+        DistKind::Erlang => {
+            let k = c.count(
+                &format!("{field}.k"),
+                raw.k.unwrap_or(0),
+                1,
+                1000,
+                "the number of phases k",
+            );
+            DistSpec::Erlang {
+                k,
+                mean: minutes(raw.mean),
+            }
+        }
+        DistKind::Empirical => {
+            let values: Vec<f64> = raw.values.iter().flatten().map(|v| v.0).collect();
+            let weights = raw
+                .weights
+                .clone()
+                .unwrap_or_else(|| vec![1.0; values.len()]);
+            DistSpec::Empirical { values, weights }
+        }
     };
     match Dist::new(spec) {
         Ok(d) => Some(d),
@@ -307,6 +377,7 @@ fn check_dist(c: &mut Checker, field: &str, raw: &RawDist) -> Option<Dist> {
                     "a positive standard deviation; for a fixed time use { dist = \"constant\", value = \"...\" }"
                 }
                 "weights" => "one non-negative weight per value, not all zero",
+                "k" => "a whole number of phases, 1 or more",
                 _ => "durations such as \"90s\" or \"7m\", above zero",
             };
             c.error(format!("{field}.{}", e.field), e.message, hint);

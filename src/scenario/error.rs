@@ -248,13 +248,14 @@ impl<'a> SourceMap<'a> {
         span
     }
 
-    /// The path of the innermost value whose text contains byte `offset`.
+    /// The path of the innermost key or value whose text contains byte `offset`.
     pub fn path_at(&self, offset: usize) -> Vec<Seg> {
-        let mut path = Vec::new();
+        let mut best: Option<(usize, Vec<Seg>)> = None;
         if let Some(root) = &self.root {
-            descend_table(root.get_ref(), offset, &mut path);
+            let mut path = Vec::new();
+            search_table(root.get_ref(), offset, &mut path, &mut best);
         }
-        path
+        best.map(|(_, p)| p).unwrap_or_default()
     }
 
     /// A diagnostic for `field`, located at its value in the file when it exists.
@@ -268,31 +269,45 @@ impl<'a> SourceMap<'a> {
     }
 }
 
-fn contains(span: &Range<usize>, offset: usize) -> bool {
-    span.start <= offset && offset < span.end.max(span.start + 1)
-}
-
-fn descend_table(table: &DeTable<'_>, offset: usize, path: &mut Vec<Seg>) {
-    for (key, value) in table.iter() {
-        if contains(&key.span(), offset) {
-            path.push(Seg::Key(key.get_ref().to_string()));
-            return;
-        }
-        if contains(&value.span(), offset) {
-            path.push(Seg::Key(key.get_ref().to_string()));
-            descend_value(value.get_ref(), offset, path);
-            return;
-        }
+/// Records `path` as the best match if `span` contains `offset` and is the tightest so far.
+fn consider(span: Range<usize>, offset: usize, path: &[Seg], best: &mut Option<(usize, Vec<Seg>)>) {
+    let len = span.end.saturating_sub(span.start);
+    let inside = span.start <= offset && offset < span.end.max(span.start + 1);
+    if inside && best.as_ref().is_none_or(|(l, _)| len <= *l) {
+        *best = Some((len, path.to_vec()));
     }
 }
 
-fn descend_value(value: &DeValue<'_>, offset: usize, path: &mut Vec<Seg>) {
-    match value {
-        DeValue::Table(t) => descend_table(t, offset, path),
+// Every node is visited: the span of an array of tables does not always cover its tables'
+// bodies, so pruning by container span would miss fields.
+fn search_table(
+    table: &DeTable<'_>,
+    offset: usize,
+    path: &mut Vec<Seg>,
+    best: &mut Option<(usize, Vec<Seg>)>,
+) {
+    for (key, value) in table.iter() {
+        path.push(Seg::Key(key.get_ref().to_string()));
+        consider(key.span(), offset, path, best);
+        search_value(value, offset, path, best);
+        path.pop();
+    }
+}
+
+fn search_value(
+    value: &Spanned<DeValue<'_>>,
+    offset: usize,
+    path: &mut Vec<Seg>,
+    best: &mut Option<(usize, Vec<Seg>)>,
+) {
+    consider(value.span(), offset, path, best);
+    match value.get_ref() {
+        DeValue::Table(t) => search_table(t, offset, path, best),
         DeValue::Array(a) => {
-            if let Some(i) = a.iter().position(|v| contains(&v.span(), offset)) {
+            for (i, v) in a.iter().enumerate() {
                 path.push(Seg::Index(i));
-                descend_value(a[i].get_ref(), offset, path);
+                search_value(v, offset, path, best);
+                path.pop();
             }
         }
         _ => {}

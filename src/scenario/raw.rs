@@ -97,44 +97,35 @@ pub enum RawPolicy {
     Preempt,
 }
 
+/// A distribution as written: its kind and whichever parameters were given. Which parameters
+/// a kind takes is checked in `build`, so that each mistake points at its own field.
 #[derive(Debug, Deserialize)]
-#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
-pub enum RawDist {
-    Constant {
-        value: DurationField,
-    },
-    Exponential {
-        mean: DurationField,
-    },
-    Uniform {
-        min: DurationField,
-        max: DurationField,
-    },
-    Triangular {
-        min: DurationField,
-        mode: DurationField,
-        max: DurationField,
-    },
-    Normal {
-        mean: DurationField,
-        sd: DurationField,
-    },
-    Lognormal {
-        mean: DurationField,
-        sd: DurationField,
-    },
-    Gamma {
-        mean: DurationField,
-        sd: DurationField,
-    },
-    Erlang {
-        k: i64,
-        mean: DurationField,
-    },
-    Empirical {
-        values: Vec<DurationField>,
-        weights: Option<Vec<f64>>,
-    },
+#[serde(deny_unknown_fields)]
+pub struct RawDist {
+    pub dist: DistKind,
+    pub value: Option<DurationField>,
+    pub mean: Option<DurationField>,
+    pub sd: Option<DurationField>,
+    pub min: Option<DurationField>,
+    pub mode: Option<DurationField>,
+    pub max: Option<DurationField>,
+    pub k: Option<i64>,
+    pub values: Option<Vec<DurationField>>,
+    pub weights: Option<Vec<f64>>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DistKind {
+    Constant,
+    Exponential,
+    Uniform,
+    Triangular,
+    Normal,
+    Lognormal,
+    Gamma,
+    Erlang,
+    Empirical,
 }
 
 #[derive(Debug, Deserialize)]

@@ -163,7 +163,7 @@ impl<'de> Deserialize<'de> for DurationField {
             wrap: DurationField,
             number_hint: |v| {
                 format!(
-                    "a duration needs a unit: write \"{v}m\" for {v} minutes (units s, m, h, d)"
+                    "a duration needs a unit; write \"{v}m\" for {v} minutes (units s, m, h, d)"
                 )
             },
         })
@@ -177,7 +177,7 @@ impl<'de> Deserialize<'de> for RateField {
             parse: parse_rate,
             wrap: RateField,
             number_hint: |v| {
-                format!("a rate needs a unit: write \"{v}/h\" for {v} an hour (units s, m, h, d)")
+                format!("a rate needs a unit; write \"{v}/h\" for {v} an hour (units s, m, h, d)")
             },
         })
     }
@@ -189,7 +189,7 @@ impl<'de> Deserialize<'de> for ClockField {
             expecting: "a clock time such as \"06:00\"",
             parse: parse_clock,
             wrap: ClockField,
-            number_hint: |v| format!("a clock time is a string: write \"{:02}:00\"", v as i64),
+            number_hint: |v| format!("a clock time is a string; write \"{:02}:00\"", v as i64),
         })
     }
 }
