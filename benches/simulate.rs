@@ -24,7 +24,7 @@ fn year(c: &mut Criterion, label: &str, path: &str) {
     group.sample_size(20);
     group.throughput(Throughput::Elements(vehicles));
     group.bench_function("365 days", |b| {
-        b.iter(|| simulate(black_box(&s.port), black_box(&spec)))
+        b.iter(|| simulate(black_box(&s.port), black_box(&spec)));
     });
     group.finish();
 }

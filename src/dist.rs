@@ -181,7 +181,7 @@ impl Dist {
                 if c < lo || c > hi {
                     return Err(invalid(
                         "mode",
-                        format!("must lie between min ({lo}) and max ({hi}), got {c} min"),
+                        format!("must lie between min ({lo} min) and max ({hi} min), got {c} min"),
                     ));
                 }
                 let t = Triangular::new(lo, hi, c).expect("checked bounds");

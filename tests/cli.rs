@@ -490,7 +490,7 @@ fn invalid_values_are_located_and_explained() {
             edit(r#"handover = "15m""#, r#"handover = $0"8h"$0"#),
             one(
                 "staffing.handover",
-                &["is as long as the shortest shift (480 min)"],
+                &["is not shorter than the shortest shift (480 min)"],
             ),
         ),
         // Arrivals.

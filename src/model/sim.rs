@@ -6,9 +6,10 @@
 //!
 //! Common random numbers: a vehicle's whole workload (its service time at every stage it will
 //! visit, and whether each referral happens) is drawn when it arrives, in arrival order, from
-//! one stream per stage and purpose (`service/<stage>`, `route/<stage>`). Changing the number of
-//! servers, the roster or the shift-end policy therefore never changes what the same vehicle
-//! asks of the port.
+//! one stream per stage and purpose (`service/<stage>`, `route/<stage>`; a referral-only
+//! stage's stream is drawn only when a referral happens). Changing the number of servers, the
+//! roster or the shift-end policy therefore never changes what the same vehicle asks of the
+//! port. (Changing the arrival streams does: the same draws then go to different vehicles.)
 //!
 //! Each vehicle follows a path of *visits*: visit `r < R` is regular stage number `r`;
 //! visit `R + r` is the referral that may follow regular stage `r` (R = number of regular
@@ -268,7 +269,7 @@ impl<'p> Sim<'p> {
                     }
                 }
                 Event::Servers { stage, segment } => {
-                    self.change_servers(now, stage as usize, segment as usize)
+                    self.change_servers(now, stage as usize, segment as usize);
                 }
                 Event::HourEnd => {
                     if self.end_hour(now) {

@@ -28,7 +28,7 @@ pub fn warnings(port: &Port, loads: &[StageLoad]) -> Vec<String> {
     for (stage, load) in port.stages.iter().zip(loads) {
         if load.is_overloaded() && load.open_min_per_day > 0.0 {
             out.push(format!(
-                "stage \"{}\" is overloaded: it is offered {:.1} server-hours of work a day but its roster opens {:.1} (offered load {:.2} >= 1). \
+                "stage \"{}\" is overloaded: it is offered {:.1} server-hours of work a day but its open servers provide {:.1} (offered load {:.2} >= 1). \
                  Its queue grows without bound, so its waits and the clearance times below depend on the run length, not on a steady state; \
                  add servers or staff, or lower demand",
                 stage.name,

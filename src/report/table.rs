@@ -73,13 +73,13 @@ impl Table {
                     continue;
                 }
             };
-            for i in 0..n {
+            for (i, (&width, &align)) in widths.iter().zip(&self.align).enumerate() {
                 let cell = line.get(i).unwrap_or(&empty);
-                let pad = widths[i] - cell.chars().count();
+                let pad = width - cell.chars().count();
                 if i > 0 {
                     out.push_str("  ");
                 }
-                match self.align[i] {
+                match align {
                     Align::Left if i + 1 == n => out.push_str(cell),
                     Align::Left => {
                         out.push_str(cell);

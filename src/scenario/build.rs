@@ -41,12 +41,12 @@ impl Checker {
     }
 
     /// `value` as a count in `lo..=hi`, or a diagnostic.
-    fn count(&mut self, field: &str, value: i64, lo: i64, hi: i64, what: &str) -> u32 {
+    fn count(&mut self, field: &str, value: i64, lo: i64, hi: i64, what: &str, hint: &str) -> u32 {
         if value < lo || value > hi {
             self.error(
                 field,
                 format!("{what} must be between {lo} and {hi}, got {value}"),
-                "",
+                hint,
             );
             return lo.max(0) as u32;
         }
@@ -131,6 +131,7 @@ fn check_simulation(c: &mut Checker, raw: &RawScenario) -> RunSpec {
         1,
         MAX_DAYS,
         "the number of measured days",
+        "e.g. days = 28 for four measured weeks (warm-up days come on top)",
     );
     let warmup_days = c.count(
         "simulation.warmup_days",
@@ -138,6 +139,7 @@ fn check_simulation(c: &mut Checker, raw: &RawScenario) -> RunSpec {
         0,
         MAX_DAYS,
         "the number of warm-up days",
+        "0 to start measuring at once; 1-2 days lets queues reach their usual level first",
     );
     let first_weekday = match s.start_weekday.unwrap_or(Weekday::Monday) {
         Weekday::Monday => 0,
@@ -192,13 +194,21 @@ fn check_stages(c: &mut Checker, raw: &[RawStage]) -> Vec<Stage> {
     let mut stages = Vec::with_capacity(raw.len());
     for (i, s) in raw.iter().enumerate() {
         let at = |f: &str| format!("stages[{i}].{f}");
-        let servers = c.count(&at("servers"), s.servers, 1, MAX_SERVERS, "servers");
+        let servers = c.count(
+            &at("servers"),
+            s.servers,
+            1,
+            MAX_SERVERS,
+            "servers",
+            "the number of desks or lanes installed; a roster with 0 staff closes them",
+        );
         let staff_per_server = c.count(
             &at("staff_per_server"),
             s.staff_per_server,
             1,
             1000,
             "staff_per_server",
+            "officers needed to open one desk or lane, usually 1 or 2",
         );
         let service = check_dist(c, &at("service"), &s.service);
         let refer = s.refer.as_ref().and_then(|r| {
@@ -354,6 +364,7 @@ fn check_dist(c: &mut Checker, field: &str, raw: &RawDist) -> Option<Dist> {
                 1,
                 1000,
                 "the number of phases k",
+                "a whole number of exponential phases, 1 or more (k = 1 is exponential)",
             );
             DistSpec::Erlang {
                 k,
@@ -373,11 +384,12 @@ fn check_dist(c: &mut Checker, field: &str, raw: &RawDist) -> Option<Dist> {
         Ok(d) => Some(d),
         Err(e) => {
             let hint = match e.field {
+                "mode" => "mode (the most likely value) must lie between min and max",
+                "max" => "max must be above min",
                 "sd" => {
                     "a positive standard deviation; for a fixed time use { dist = \"constant\", value = \"...\" }"
                 }
                 "weights" => "one non-negative weight per value, not all zero",
-                "k" => "a whole number of phases, 1 or more",
                 _ => "durations such as \"90s\" or \"7m\", above zero",
             };
             c.error(format!("{field}.{}", e.field), e.message, hint);
@@ -414,7 +426,7 @@ fn check_arrivals(c: &mut Checker, raw: &[RawArrivals]) -> Vec<ArrivalStream> {
                 &at("day_of_week"),
                 p,
                 "day-of-week factors",
-                "one factor per weekday, Monday first (1 = an average day)",
+                "one factor per weekday, Monday first; 1 means the per_day volume, 0.5 half of it",
             )
         });
         let rate = match (a.rate, a.per_day) {
@@ -543,7 +555,14 @@ fn check_staffing(c: &mut Checker, raw: &RawStaffing, stages: &[RawStage]) -> Op
                     format!("stages: {}", stage_names.join(", ")),
                 ),
                 Some(k) => {
-                    staff[k] = c.count(&at(&format!("staff.{stage}")), n, 0, 1_000_000, "staff");
+                    staff[k] = c.count(
+                        &at(&format!("staff.{stage}")),
+                        n,
+                        0,
+                        1_000_000,
+                        "staff",
+                        "the number of officers on duty at this stage in this shift (0 closes it)",
+                    );
                     rostered[k] = true;
                 }
             }
@@ -570,7 +589,7 @@ fn check_staffing(c: &mut Checker, raw: &RawStaffing, stages: &[RawStage]) -> Op
         c.error(
             "staffing.handover",
             format!(
-                "the handover ({handover} min) is as long as the shortest shift ({shortest} min)"
+                "the handover ({handover} min) is not shorter than the shortest shift ({shortest} min)"
             ),
             "a handover is the overlap at a shift change, usually 10-30 minutes (\"15m\")",
         );
@@ -624,8 +643,20 @@ fn check_coverage(c: &mut Checker, raw: &[RawShift], shifts: &[Shift]) {
         while m < minutes && !shifts.iter().any(|s| covers(s, m)) {
             m += 1;
         }
+        // Point at the shift end that opens the gap, else the shift start that closes it.
+        let field = shifts
+            .iter()
+            .position(|s| s.end.minutes() as usize % minutes == from)
+            .map(|i| format!("staffing.shifts[{i}].end"))
+            .or_else(|| {
+                shifts
+                    .iter()
+                    .position(|s| s.start.minutes() as usize == m % minutes)
+                    .map(|i| format!("staffing.shifts[{i}].start"))
+            })
+            .unwrap_or_else(|| "staffing.shifts".to_string());
         c.error(
-            "staffing.shifts",
+            field,
             format!("no shift covers {}-{}", format_clock(from as f64), format_clock(m as f64)),
             format!(
                 "shifts must cover the 24 hours; add a shift with start = \"{}\", end = \"{}\" (staff 0 closes the stages)",

@@ -48,8 +48,16 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
     };
     let raw: raw::RawScenario =
         toml::from_str(text).map_err(|e| invalid(vec![serde_diagnostic(&map, &e)]))?;
-    let (port, run) = build::build(&raw)
-        .map_err(|found| invalid(found.into_iter().map(|d| map.locate(d)).collect()))?;
+    let (port, run) = build::build(&raw).map_err(|found| {
+        let mut located: Vec<Diagnostic> = found.into_iter().map(|d| map.locate(d)).collect();
+        // File order (stable, so problems at one spot keep their checking order).
+        located.sort_by_key(|d| {
+            d.location
+                .as_ref()
+                .map_or((usize::MAX, 0), |l| (l.line, l.column))
+        });
+        invalid(located)
+    })?;
     Ok(Scenario {
         port,
         run,

@@ -33,7 +33,7 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     }
     if s.starts_with('-') {
         return Err(format!(
-            "\"{text}\" is negative; durations must be zero or more"
+            "\"{text}\" is negative; durations cannot be negative"
         ));
     }
     let mut total = 0.0;
