@@ -274,16 +274,6 @@ impl Dist {
         })
     }
 
-    /// A distribution that always gives `minutes` (which must be above zero).
-    pub fn constant(minutes: f64) -> Result<Dist, DistError> {
-        Dist::new(DistSpec::Constant { value: minutes })
-    }
-
-    /// An exponential distribution with the given mean (above zero).
-    pub fn exponential(mean: f64) -> Result<Dist, DistError> {
-        Dist::new(DistSpec::Exponential { mean })
-    }
-
     /// The parameters this distribution was built from.
     pub fn spec(&self) -> &DistSpec {
         &self.spec

@@ -90,21 +90,6 @@ impl<E> EventQueue<E> {
         self.now = entry.time;
         Some((entry.time, entry.event))
     }
-
-    /// The due time of the earliest event, if any.
-    pub fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|e| e.time)
-    }
-
-    /// Number of events waiting.
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    /// Whether no event is waiting.
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! here so that no other module divides by 1440.
 
 use std::fmt;
-use std::ops::{Add, AddAssign, Div, Mul, Sub};
+use std::ops::{Add, AddAssign, Sub};
 
 /// Minutes in one day.
 pub const MINUTES_PER_DAY: f64 = 1440.0;
@@ -87,12 +87,6 @@ impl Time {
     pub fn total_cmp(&self, other: &Time) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
     }
-
-    /// The later of two instants.
-    #[inline]
-    pub fn max(self, other: Time) -> Time {
-        if other.0 > self.0 { other } else { self }
-    }
 }
 
 impl Duration {
@@ -109,12 +103,6 @@ impl Duration {
     #[inline]
     pub fn from_hours(hours: f64) -> Duration {
         Duration(hours * MINUTES_PER_HOUR)
-    }
-
-    /// A duration of `days` days.
-    #[inline]
-    pub fn from_days(days: f64) -> Duration {
-        Duration(days * MINUTES_PER_DAY)
     }
 
     /// Length in minutes.
@@ -150,38 +138,6 @@ impl Sub for Time {
     #[inline]
     fn sub(self, earlier: Time) -> Duration {
         Duration(self.0 - earlier.0)
-    }
-}
-
-impl Add for Duration {
-    type Output = Duration;
-    #[inline]
-    fn add(self, other: Duration) -> Duration {
-        Duration(self.0 + other.0)
-    }
-}
-
-impl Sub for Duration {
-    type Output = Duration;
-    #[inline]
-    fn sub(self, other: Duration) -> Duration {
-        Duration(self.0 - other.0)
-    }
-}
-
-impl Mul<f64> for Duration {
-    type Output = Duration;
-    #[inline]
-    fn mul(self, k: f64) -> Duration {
-        Duration(self.0 * k)
-    }
-}
-
-impl Div<f64> for Duration {
-    type Output = Duration;
-    #[inline]
-    fn div(self, k: f64) -> Duration {
-        Duration(self.0 / k)
     }
 }
 

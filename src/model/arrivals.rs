@@ -77,16 +77,6 @@ impl RateProfile {
         }
     }
 
-    /// Expected arrivals in each clock hour on a day with weekday factor 1.
-    pub fn per_hour(&self) -> &[f64; 24] {
-        &self.per_hour
-    }
-
-    /// Weekday factors, Monday first.
-    pub fn weekday_factors(&self) -> &[f64; 7] {
-        &self.weekday
-    }
-
     /// Expected arrivals a day, averaged over the week.
     pub fn mean_per_day(&self) -> f64 {
         let day: f64 = self.per_hour.iter().sum();

@@ -187,11 +187,6 @@ impl CapacitySchedule {
         self.overlap(start, start + MINUTES_PER_HOUR) / MINUTES_PER_HOUR
     }
 
-    /// Most servers open at any time.
-    pub fn peak(&self) -> u32 {
-        self.segments.iter().map(|s| s.1).max().unwrap_or(0)
-    }
-
     /// Server-minutes between two times of day `a < b` (within one day).
     fn overlap(&self, a: f64, b: f64) -> f64 {
         let mut total = 0.0;
