@@ -180,3 +180,30 @@ fn referral_share_matches_its_probability() {
         "{referred} referred of {inspected}"
     );
 }
+
+#[test]
+fn superposed_streams_are_one_poisson_stream() {
+    // Two streams at 0.3 and 0.5 a minute merge into a Poisson stream of 0.8: M/M/1 with
+    // μ = 1 again has Wq = 4.
+    let text = one_stage(0.3, 1, r#"{ dist = "exponential", mean = "1m" }"#).replace(
+        "[[stages]]",
+        "[[arrivals]]\nname = \"second\"\nper_day = 720\n\n[[stages]]",
+    );
+    let s = scenario(&text);
+    assert_eq!(s.port.arrivals.len(), 2);
+    let results = replications(&s, 31, 20, 100, 2);
+    let ci = ci99(&results, |r| r.stages[0].wait.mean);
+    assert!(
+        ci.contains(4.0),
+        "CI [{:.3}, {:.3}] misses 4",
+        ci.low(),
+        ci.high()
+    );
+    let arrivals = ci99(&results, |r| r.vehicles.arrived as f64 / 100.0);
+    assert!(
+        arrivals.contains(0.8 * 1440.0),
+        "arrivals a day {:.1} ± {:.1}",
+        arrivals.mean,
+        arrivals.half_width
+    );
+}

@@ -925,3 +925,53 @@ fn runs_are_deterministic() {
         "two text summaries with the same seed differ"
     );
 }
+
+#[test]
+fn overload_is_said_plainly() {
+    // 3 desks of 10 minutes serve 18 an hour; 30 an hour arrive (offered load 1.67).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("overloaded.toml");
+    std::fs::write(
+        &file,
+        "[simulation]\nname = \"overloaded\"\ndays = 2\n\n[[arrivals]]\nname = \"a\"\nrate = \"30/h\"\n\n\
+         [[stages]]\nname = \"desks\"\nservers = 3\nservice = { dist = \"constant\", value = \"10m\" }\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    for args in [vec!["validate", path], vec!["run", path]] {
+        let out = portsim(dir.path(), &args);
+        assert!(out.status.success(), "{args:?}");
+        let text = stdout_of(&out);
+        assert!(
+            text.contains("WARNING: stage \"desks\" is overloaded")
+                && text.contains("offered load 1.67 >= 1"),
+            "{args:?} does not warn:\n{text}"
+        );
+    }
+    let out = portsim(dir.path(), &["run", path, "--json"]);
+    let json: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+    assert_eq!(json["stages"][0]["overloaded"], true);
+    assert!(json["warnings"][0].as_str().unwrap().contains("overloaded"));
+}
+
+#[test]
+fn closed_hours_are_visible_in_the_text_summary() {
+    // The day-hours scenario is closed 20:00-08:00: the hour table shows no clearances and no
+    // open servers from 21:00 to 08:00 (20-21 still sees services finished after closing).
+    let out = portsim_in_root(&["run", "scenarios/horgos-day-hours.toml", "--days", "7"]);
+    assert!(out.status.success());
+    let text = stdout_of(&out);
+    for h in (21..24).chain(0..8) {
+        let label = format!("  {h:02}-{:02} ", h + 1);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&label))
+            .unwrap_or_else(|| panic!("no row {label}"));
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(
+            &cells[2..],
+            ["0.0", "0.00", "0.00", "0.00"],
+            "hour {h}: {line}"
+        );
+    }
+}

@@ -130,6 +130,28 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
         push_body(w, &t);
     }
 
+    let _ = writeln!(
+        w,
+        "Hours of the day (means over the measured days; servers open per stage)"
+    );
+    let mut headers = vec!["hour".to_string(), "arrived".into(), "cleared".into()];
+    headers.extend(port.stages.iter().map(|s| s.name.clone()));
+    let mut t = Table::new(headers);
+    for (h, hour) in r.hourly.iter().enumerate() {
+        let mut row = vec![
+            format!("{h:02}-{:02}", h + 1),
+            format!("{:.1}", hour.arrived_per_day),
+            format!("{:.1}", hour.cleared_per_day),
+        ];
+        row.extend(
+            r.stages
+                .iter()
+                .map(|s| format!("{:.2}", s.hourly[h].servers_open_mean)),
+        );
+        t.row(row);
+    }
+    push_body(w, &t);
+
     let _ = writeln!(w, "Days");
     let mut t = Table::new(["day", "arrived", "cleared", "backlog at midnight"]);
     let n = r.daily.len();
