@@ -129,6 +129,14 @@ struct Hour {
 
 /// The JSON summary of one run, pretty-printed, ending in a newline.
 pub fn json(scenario: &Scenario, outcome: &Outcome) -> String {
+    let mut s = serde_json::to_string_pretty(&json_value(scenario, outcome))
+        .expect("plain data always serializes");
+    s.push('\n');
+    s
+}
+
+/// The JSON summary of one run as a value (for callers that combine runs).
+pub fn json_value(scenario: &Scenario, outcome: &Outcome) -> serde_json::Value {
     let (port, r) = (&scenario.port, &outcome.result);
     let tp = r.throughput_per_day();
     let stages = port
@@ -228,7 +236,5 @@ pub fn json(scenario: &Scenario, outcome: &Outcome) -> String {
             .collect(),
         events: r.events,
     };
-    let mut s = serde_json::to_string_pretty(&doc).expect("plain data always serializes");
-    s.push('\n');
-    s
+    serde_json::to_value(&doc).expect("plain data always serializes")
 }

@@ -8,7 +8,7 @@ mod json;
 mod table;
 mod text;
 
-pub use json::{SCHEMA_VERSION, json};
+pub use json::{SCHEMA_VERSION, json, json_value};
 pub use text::{summary, validation};
 
 use crate::model::{Port, StageLoad};
