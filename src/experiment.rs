@@ -4,7 +4,7 @@
 //! run and bundles each result with the static analysis a reader needs beside it (the offered
 //! load of every stage).
 
-use crate::model::{self, RunResult, RunSpec, StageLoad};
+use crate::model::{self, ResourceLoad, RunResult, RunSpec, StageLoad};
 use crate::scenario::Scenario;
 
 /// Command-line changes to a scenario's `[simulation]` table.
@@ -14,6 +14,8 @@ pub struct Overrides {
     pub seed: Option<u64>,
     /// Replaces `simulation.days`.
     pub days: Option<u32>,
+    /// Keep one record per vehicle.
+    pub record_vehicles: bool,
 }
 
 impl Overrides {
@@ -22,6 +24,7 @@ impl Overrides {
         RunSpec {
             seed: self.seed.unwrap_or(run.seed),
             days: self.days.unwrap_or(run.days),
+            record_vehicles: self.record_vehicles || run.record_vehicles,
             ..run
         }
     }
@@ -36,6 +39,8 @@ pub struct Outcome {
     pub result: RunResult,
     /// Offered load of each stage, from the scenario alone.
     pub loads: Vec<StageLoad>,
+    /// Offered load of the driver pool, carrier fleet and exit quota.
+    pub resources: Vec<ResourceLoad>,
 }
 
 /// Runs `scenario` once with `overrides` applied.
@@ -44,6 +49,7 @@ pub fn run_once(scenario: &Scenario, overrides: &Overrides) -> Outcome {
     Outcome {
         run,
         result: model::simulate(&scenario.port, &run),
-        loads: model::stage_loads(&scenario.port),
+        loads: model::stage_loads(&scenario.port, &run),
+        resources: model::resource_loads(&scenario.port, &run),
     }
 }

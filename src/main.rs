@@ -63,6 +63,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let overrides = Overrides {
                 seed: args.seed,
                 days: args.days,
+                ..Overrides::default()
             };
             let outcome = experiment::run_once(&scenario, &overrides);
             if args.json {

@@ -58,24 +58,35 @@ impl Histogram {
     /// The value of rank ⌈q·n⌉ (the smallest value with at least a fraction q of the values at
     /// or below it), at its bucket's midpoint; 0 when empty.
     pub fn quantile(&self, q: f64) -> f64 {
+        self.quantiles([q])[0]
+    }
+
+    /// Several quantiles in one pass; `qs` must be in increasing order.
+    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [f64; N] {
+        let mut out = [0.0; N];
         if self.total == 0 {
-            return 0.0;
+            return out;
         }
-        let rank = ((q.clamp(0.0, 1.0) * self.total as f64).ceil() as u64).max(1);
+        let rank = |q: f64| ((q.clamp(0.0, 1.0) * self.total as f64).ceil() as u64).max(1);
+        let mut next = 0;
         let mut seen = self.zeros;
-        if seen >= rank {
-            return 0.0;
+        while next < N && seen >= rank(qs[next]) {
+            next += 1; // these ranks fall among the zeros
         }
         for (i, &c) in self.counts.iter().enumerate() {
+            if next == N {
+                break;
+            }
             seen += u64::from(c);
-            if seen >= rank {
+            while next < N && seen >= rank(qs[next]) {
                 let key = self.base + i as u64;
                 let lo = f64::from_bits(key << SHIFT);
                 let hi = f64::from_bits((key + 1) << SHIFT);
-                return 0.5 * (lo + hi);
+                out[next] = 0.5 * (lo + hi);
+                next += 1;
             }
         }
-        f64::from_bits((self.base + self.counts.len() as u64) << SHIFT)
+        out
     }
 }
 
@@ -128,13 +139,17 @@ impl Tally {
 
     /// The usual summary: count, mean, p50, p90, p95, p99, max.
     pub fn summary(&self) -> Summary {
+        let [p50, p90, p95, p99] = self
+            .histogram
+            .quantiles([0.50, 0.90, 0.95, 0.99])
+            .map(|x| x.min(self.max));
         Summary {
             count: self.count(),
             mean: self.mean(),
-            p50: self.quantile(0.50),
-            p90: self.quantile(0.90),
-            p95: self.quantile(0.95),
-            p99: self.quantile(0.99),
+            p50,
+            p90,
+            p95,
+            p99,
             max: self.max,
         }
     }

@@ -499,7 +499,7 @@ fn invalid_values_are_located_and_explained() {
             edit(HOURLY, &format!("$0{hourly_23}$0")),
             one(
                 "arrivals[0].hourly_profile",
-                &["has 23 values; it needs exactly 24"],
+                &["24 values needed for the hourly profile, got 23"],
             ),
         ),
         (
@@ -518,7 +518,7 @@ fn invalid_values_are_located_and_explained() {
             ),
             one(
                 "arrivals[0].day_of_week",
-                &["has 6 values; it needs exactly 7"],
+                &["7 values needed for the day-of-week factors, got 6"],
             ),
         ),
         (
@@ -535,7 +535,10 @@ fn invalid_values_are_located_and_explained() {
                 "name = \"exports\"\nper_day = 300\n",
                 "name = $0\"exports\"$0\n",
             ),
-            one("arrivals[0].name", &["neither `rate` nor `per_day`"]),
+            one(
+                "arrivals[0].name",
+                &["says neither when nor how many vehicles arrive"],
+            ),
         ),
         (
             "hourly-profile-with-rate",
@@ -569,7 +572,7 @@ fn invalid_values_are_located_and_explained() {
             one_hinted(
                 "stages[1].servers",
                 "servers = ",
-                &["missing field `servers`"],
+                &["has neither `servers` nor `lanes`"],
             ),
         ),
         (
@@ -667,7 +670,7 @@ fn unknown_fields_are_located_and_explained() {
             format!("$0colour$0 = \"red\"\n{}", base()),
             one_hinted(
                 "colour",
-                "simulation, arrivals, stages, staffing",
+                "simulation, classes, declarations, arrivals, stages, staffing",
                 &["unknown field `colour`"],
             ),
         ),
@@ -678,8 +681,8 @@ fn unknown_fields_are_located_and_explained() {
         ),
         (
             "unknown-stage-field",
-            edit("servers = 4", "$0lanes$0 = 4"),
-            one_hinted("stages[0].lanes", "servers", &["unknown field `lanes`"]),
+            edit("servers = 4", "$0desks$0 = 4"),
+            one_hinted("stages[0].desks", "servers", &["unknown field `desks`"]),
         ),
         (
             "unknown-distribution-field",

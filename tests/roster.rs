@@ -101,7 +101,8 @@ fn throughput_is_capped_by_open_hours() {
             .windows(2)
             .all(|w| w[1].backlog_at_midnight > w[0].backlog_at_midnight)
     );
-    let load = portsim::model::stage_loads(&scenario(&day_only(500, 3, 5, "finish")).port);
+    let s = scenario(&day_only(500, 3, 5, "finish"));
+    let load = portsim::model::stage_loads(&s.port, &s.run);
     assert!(load[0].is_overloaded());
 }
 

@@ -7,6 +7,7 @@
 //! The result for one stage is a [`CapacitySchedule`]: a piecewise-constant number of open
 //! servers over the day, repeated every day.
 
+use super::Stage;
 use crate::engine::{Duration, MINUTES_PER_DAY, MINUTES_PER_HOUR, Time};
 
 /// What happens to a vehicle in service when its server closes at a shift change.
@@ -30,9 +31,18 @@ pub struct Shift {
     pub start: Duration,
     /// Clock time the shift ends, in `(0, 24h]`; earlier than `start` if it runs past midnight.
     pub end: Duration,
-    /// Staff on duty at each stage (indexed like the port's stages; 0 for stages the shift
-    /// does not staff).
-    pub staff: Vec<u32>,
+    /// Staff on duty at each stage (indexed like the port's stages).
+    pub staff: Vec<StageStaff>,
+}
+
+/// The staff a shift puts on one stage.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StageStaff {
+    /// Staff for the stage as a whole, opening its lane groups in order (those without a
+    /// figure of their own), each up to its size.
+    pub total: u32,
+    /// Staff for particular lane groups (indexed like the stage's lanes).
+    pub lanes: Vec<Option<u32>>,
 }
 
 impl Shift {
@@ -60,31 +70,57 @@ pub struct Roster {
 }
 
 impl Roster {
-    /// Servers that shift `shift` opens at a stage with `servers` servers needing
-    /// `staff_per_server` staff each.
-    pub fn open_servers(
-        &self,
-        shift: usize,
-        stage: usize,
-        servers: u32,
-        staff_per_server: u32,
-    ) -> u32 {
-        if !self.rostered[stage] {
-            return servers;
+    /// Servers that shift `shift` opens in each lane group of stage number `index`.
+    pub fn open_lanes(&self, shift: usize, index: usize, stage: &Stage) -> Vec<u32> {
+        if !self.rostered[index] {
+            return stage.lanes.iter().map(|l| l.servers).collect();
         }
-        (self.shifts[shift].staff[stage] / staff_per_server.max(1)).min(servers)
+        let spp = stage.staff_per_server.max(1);
+        let staff = &self.shifts[shift].staff[index];
+        let mut pool = staff.total;
+        stage
+            .lanes
+            .iter()
+            .enumerate()
+            .map(|(g, lane)| match staff.lanes.get(g).copied().flatten() {
+                Some(own) => (own / spp).min(lane.servers),
+                None => {
+                    let open = (pool / spp).min(lane.servers);
+                    pool -= open * spp;
+                    open
+                }
+            })
+            .collect()
     }
 
-    /// The capacity schedule of one stage.
-    pub fn schedule(&self, stage: usize, servers: u32, staff_per_server: u32) -> CapacitySchedule {
-        if !self.rostered[stage] {
-            return CapacitySchedule::constant(servers);
+    /// Servers that shift `shift` opens at stage number `index`, all lane groups together.
+    pub fn open_servers(&self, shift: usize, index: usize, stage: &Stage) -> u32 {
+        self.open_lanes(shift, index, stage).iter().sum()
+    }
+
+    /// The capacity schedule of each lane group of stage number `index`.
+    pub fn schedules(&self, index: usize, stage: &Stage) -> Vec<CapacitySchedule> {
+        if !self.rostered[index] {
+            return stage
+                .lanes
+                .iter()
+                .map(|l| CapacitySchedule::constant(l.servers))
+                .collect();
         }
-        let open = |i: usize| self.open_servers(i, stage, servers, staff_per_server);
+        let by_shift: Vec<Vec<u32>> = (0..self.shifts.len())
+            .map(|k| self.open_lanes(k, index, stage))
+            .collect();
+        (0..stage.lanes.len())
+            .map(|g| self.schedule(|k| by_shift[k][g]))
+            .collect()
+    }
+
+    /// The daily schedule of a server pool that shift `k` opens `open(k)` of.
+    fn schedule(&self, open: impl Fn(usize) -> u32) -> CapacitySchedule {
         let mut points: Vec<(f64, u32)> = Vec::with_capacity(self.shifts.len() * 2);
         for (i, shift) in self.shifts.iter().enumerate() {
             let start = shift.start.minutes();
-            let before = self.shift_ending_at(shift.start).map_or(open(i), open);
+            let before = self.shift_ending_at(shift.start).map_or(open(i), &open);
             if self.handover > Duration::ZERO && before != open(i) {
                 points.push((start, before.min(open(i))));
                 points.push(((start + self.handover.minutes()) % MINUTES_PER_DAY, open(i)));
@@ -205,39 +241,80 @@ impl CapacitySchedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dist::{Dist, DistSpec};
+    use crate::model::{CarrierService, Filter, LaneGroup};
 
     fn hm(h: f64) -> Duration {
         Duration::from_hours(h)
     }
 
-    fn roster(handover_min: f64, shifts: &[(f64, f64, u32)]) -> Roster {
+    fn stage(lanes: &[u32], staff_per_server: u32) -> Stage {
+        let service = Dist::new(DistSpec::Exponential { mean: 1.0 }).unwrap();
+        Stage {
+            name: "s".into(),
+            servers: lanes.iter().sum(),
+            staff_per_server,
+            service: service.clone(),
+            carrier_service: CarrierService {
+                base: service,
+                per_vehicle: None,
+            },
+            refer: None,
+            referral_only: false,
+            at_shift_end: ShiftEndPolicy::Finish,
+            lanes: lanes
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| LaneGroup {
+                    name: format!("g{i}"),
+                    servers: n,
+                    serves: Filter::all(),
+                })
+                .collect(),
+        }
+    }
+
+    fn roster(handover_min: f64, shifts: &[(f64, f64, StageStaff)]) -> Roster {
         Roster {
             handover: Duration::from_minutes(handover_min),
             shifts: shifts
                 .iter()
                 .enumerate()
-                .map(|(i, &(s, e, staff))| Shift {
+                .map(|(i, (s, e, staff))| Shift {
                     name: format!("s{i}"),
-                    start: hm(s),
-                    end: hm(e),
-                    staff: vec![staff],
+                    start: hm(*s),
+                    end: hm(*e),
+                    staff: vec![staff.clone()],
                 })
                 .collect(),
             rostered: vec![true],
         }
     }
 
+    fn total(n: u32) -> StageStaff {
+        StageStaff {
+            total: n,
+            lanes: vec![],
+        }
+    }
+
     #[test]
     fn three_shifts_with_handover() {
         // 2 staff per server: night 4 staff -> 2 servers, day 12 -> 6 (capped at 5), evening 6 -> 3
-        let r = roster(15.0, &[(0.0, 8.0, 4), (8.0, 16.0, 12), (16.0, 24.0, 6)]);
-        let s = r.schedule(0, 5, 2);
+        let r = roster(
+            15.0,
+            &[
+                (0.0, 8.0, total(4)),
+                (8.0, 16.0, total(12)),
+                (16.0, 24.0, total(6)),
+            ],
+        );
+        let s = &r.schedules(0, &stage(&[5], 2))[0];
         assert_eq!(s.segments(), &[(0.0, 2), (495.0, 5), (960.0, 3)]);
         assert_eq!(s.servers_at(hm(3.0)), 2);
         assert_eq!(s.servers_at(hm(8.1)), 2); // handover: min(2, 5)
         assert_eq!(s.servers_at(hm(8.25)), 5);
         assert_eq!(s.servers_at(hm(16.0)), 3); // handover: min(5, 3) = 3 = evening's own
-        // midnight change evening(3) -> night(2): handover at the lower, 2
         assert_eq!(
             s.server_minutes_per_day(),
             2.0 * 495.0 + 5.0 * 465.0 + 3.0 * 480.0
@@ -246,9 +323,30 @@ mod tests {
     }
 
     #[test]
+    fn stage_staff_fills_lane_groups_in_order_and_lane_staff_is_exact() {
+        // Lanes: 6 self-drive, 2 carrier; 1 officer per lane.
+        let st = stage(&[6, 2], 1);
+        let r = roster(0.0, &[(0.0, 24.0, total(7))]);
+        assert_eq!(r.open_lanes(0, 0, &st), vec![6, 1]);
+        let r = roster(
+            0.0,
+            &[(
+                0.0,
+                24.0,
+                StageStaff {
+                    total: 3,
+                    lanes: vec![None, Some(2)],
+                },
+            )],
+        );
+        assert_eq!(r.open_lanes(0, 0, &st), vec![3, 2]);
+        assert_eq!(r.open_servers(0, 0, &st), 5);
+    }
+
+    #[test]
     fn shift_over_midnight() {
-        let r = roster(0.0, &[(22.0, 6.0, 1), (6.0, 22.0, 3)]);
-        let s = r.schedule(0, 10, 1);
+        let r = roster(0.0, &[(22.0, 6.0, total(1)), (6.0, 22.0, total(3))]);
+        let s = &r.schedules(0, &stage(&[10], 1))[0];
         assert_eq!(s.segments(), &[(0.0, 1), (360.0, 3), (1320.0, 1)]);
         let t = Time::at(4, hm(23.0));
         let seg = s.segment_at(t.time_of_day());
@@ -263,9 +361,12 @@ mod tests {
 
     #[test]
     fn unrostered_stage_is_always_open() {
-        let mut r = roster(15.0, &[(0.0, 24.0, 0)]);
+        let mut r = roster(15.0, &[(0.0, 24.0, total(0))]);
         r.rostered[0] = false;
-        assert_eq!(r.schedule(0, 4, 1), CapacitySchedule::constant(4));
+        assert_eq!(
+            r.schedules(0, &stage(&[4], 1)),
+            vec![CapacitySchedule::constant(4)]
+        );
         assert_eq!(
             CapacitySchedule::constant(4).next_change(Time::ZERO, 0),
             None

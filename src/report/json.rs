@@ -1,130 +1,57 @@
 //! The JSON object printed by `portsim run --json`.
 //!
 //! Stable, documented keys (docs/output.md): times in minutes with `_min` in their names,
-//! daily figures with `per_day`. Floats are written in shortest round-trip form, so the same
-//! results always give the same bytes.
+//! daily figures with `per_day`. Key order is fixed and floats are written in shortest
+//! round-trip form, so the same results always give the same bytes.
 
-use serde::Serialize;
+use serde_json::{Value, json};
 
 use super::warnings;
 use crate::experiment::Outcome;
+use crate::model::{DailyRange, GroupResult};
 use crate::scenario::{Scenario, format_clock};
 use crate::stats::Summary;
 
 /// Version of the JSON layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Serialize)]
-struct Run<'a> {
-    schema_version: u32,
-    scenario: ScenarioInfo<'a>,
-    seed: u64,
-    days: u32,
-    warmup_days: u32,
-    warnings: Vec<String>,
-    vehicles: Vehicles,
-    clearance_min: Quantiles,
-    throughput_per_day: Range,
-    stages: Vec<Stage<'a>>,
-    daily: Vec<Day>,
-    hourly: Vec<Hour>,
-    events: u64,
+fn quantiles(s: &Summary) -> Value {
+    json!({
+        "count": s.count, "mean": s.mean, "p50": s.p50, "p90": s.p90,
+        "p95": s.p95, "p99": s.p99, "max": s.max,
+    })
 }
 
-#[derive(Serialize)]
-struct ScenarioInfo<'a> {
-    name: &'a str,
-    file: &'a str,
+fn range(r: DailyRange) -> Value {
+    json!({ "mean": r.mean, "min": r.min, "max": r.max })
 }
 
-#[derive(Serialize)]
-struct Vehicles {
-    arrived: u64,
-    cleared: u64,
-    in_system_at_start: u64,
-    in_system_at_end: u64,
-    mean_in_system: f64,
+/// `null` for infinite values (a stage that never opens).
+fn finite(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { Value::Null }
 }
 
-#[derive(Serialize)]
-struct Quantiles {
-    count: u64,
-    mean: f64,
-    p50: f64,
-    p90: f64,
-    p95: f64,
-    p99: f64,
-    max: f64,
-}
-
-impl From<&Summary> for Quantiles {
-    fn from(s: &Summary) -> Quantiles {
-        Quantiles {
-            count: s.count,
-            mean: s.mean,
-            p50: s.p50,
-            p90: s.p90,
-            p95: s.p95,
-            p99: s.p99,
-            max: s.max,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct Range {
-    mean: f64,
-    min: f64,
-    max: f64,
-}
-
-#[derive(Serialize)]
-struct Stage<'a> {
-    name: &'a str,
-    servers: u32,
-    served: u64,
-    utilization: f64,
-    /// `null` when the stage never opens but has demand.
-    offered_load: Option<f64>,
-    overloaded: bool,
-    wait_min: Quantiles,
-    queue_mean: f64,
-    servers_open_mean: f64,
-    overtime_min: f64,
-    overtime_min_per_day: f64,
-    servers_open_by_shift: Vec<ShiftOpen<'a>>,
-    hourly: Vec<StageHour>,
-}
-
-#[derive(Serialize)]
-struct ShiftOpen<'a> {
-    shift: &'a str,
-    start: String,
-    end: String,
-    servers: u32,
-}
-
-#[derive(Serialize)]
-struct StageHour {
-    hour: u32,
-    queue_mean: f64,
-    servers_open_mean: f64,
-    utilization: f64,
-}
-
-#[derive(Serialize)]
-struct Day {
-    day: u32,
-    arrived: u64,
-    cleared: u64,
-    backlog_at_midnight: u64,
-}
-
-#[derive(Serialize)]
-struct Hour {
-    hour: u32,
-    arrived_per_day: f64,
-    cleared_per_day: f64,
+fn group(g: &GroupResult, stage_names: &[&str]) -> Value {
+    json!({
+        "dimension": g.dimension,
+        "name": g.name,
+        "arrived": g.arrived,
+        "cleared": g.cleared,
+        "crossed": g.crossed,
+        "in_system_at_start": g.in_system_at_start,
+        "in_system_at_end": g.in_system_at_end,
+        "clearance_min": quantiles(&g.clearance),
+        "crossing_min": quantiles(&g.crossing),
+        "yard_min": quantiles(&g.yard),
+        "stage_wait_min": g.stage_wait.iter().zip(stage_names).map(|(s, name)| {
+            let mut q = quantiles(s);
+            q.as_object_mut().expect("object").insert("stage".into(), json!(name));
+            q
+        }).collect::<Vec<_>>(),
+        "daily": g.daily.iter().enumerate().map(|(i, d)| json!({
+            "day": i + 1, "arrived": d.arrived, "cleared": d.cleared, "crossed": d.crossed,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// The JSON summary of one run, pretty-printed, ending in a newline.
@@ -136,105 +63,133 @@ pub fn json(scenario: &Scenario, outcome: &Outcome) -> String {
 }
 
 /// The JSON summary of one run as a value (for callers that combine runs).
-pub fn json_value(scenario: &Scenario, outcome: &Outcome) -> serde_json::Value {
+pub fn json_value(scenario: &Scenario, outcome: &Outcome) -> Value {
     let (port, r) = (&scenario.port, &outcome.result);
-    let tp = r.throughput_per_day();
-    let stages = port
+    let stage_names: Vec<&str> = port.stages.iter().map(|s| s.name.as_str()).collect();
+    let v = &r.vehicles;
+    let stages: Vec<Value> = port
         .stages
         .iter()
         .enumerate()
         .zip(&r.stages)
         .zip(&outcome.loads)
-        .map(|(((i, stage), s), load)| Stage {
-            name: &stage.name,
-            servers: stage.servers,
-            served: s.served,
-            utilization: s.utilization,
-            offered_load: load.offered_load.is_finite().then_some(load.offered_load),
-            overloaded: load.is_overloaded(),
-            wait_min: (&s.wait).into(),
-            queue_mean: s.queue_mean,
-            servers_open_mean: s.servers_open_mean,
-            overtime_min: s.overtime_min,
-            overtime_min_per_day: s.overtime_min / f64::from(r.days),
-            servers_open_by_shift: port
+        .map(|(((i, stage), s), load)| {
+            let by_shift: Vec<Value> = port
                 .roster
                 .iter()
                 .flat_map(|roster| {
-                    roster
-                        .shifts
-                        .iter()
-                        .enumerate()
-                        .map(move |(k, shift)| ShiftOpen {
-                            shift: &shift.name,
-                            start: format_clock(shift.start.minutes()),
-                            end: format_clock(shift.end.minutes()),
-                            servers: roster.open_servers(
-                                k,
-                                i,
-                                stage.servers,
-                                stage.staff_per_server,
-                            ),
+                    roster.shifts.iter().enumerate().map(move |(k, shift)| {
+                        json!({
+                            "shift": shift.name,
+                            "start": format_clock(shift.start.minutes()),
+                            "end": format_clock(shift.end.minutes()),
+                            "servers": roster.open_servers(k, i, stage),
                         })
+                    })
                 })
-                .collect(),
-            hourly: s
-                .hourly
-                .iter()
-                .enumerate()
-                .map(|(h, x)| StageHour {
-                    hour: h as u32,
-                    queue_mean: x.queue_mean,
-                    servers_open_mean: x.servers_open_mean,
-                    utilization: x.utilization,
-                })
-                .collect(),
+                .collect();
+            json!({
+                "name": stage.name,
+                "servers": stage.servers,
+                "served": s.served,
+                "served_vehicles": s.served_vehicles,
+                "utilization": s.utilization,
+                "offered_load": finite(load.offered_load),
+                "overloaded": load.is_overloaded(),
+                "wait_min": quantiles(&s.wait),
+                "queue_mean": s.queue_mean,
+                "servers_open_mean": s.servers_open_mean,
+                "overtime_min": s.overtime_min,
+                "overtime_min_per_day": s.overtime_min / f64::from(r.days),
+                "lanes": s.lanes.iter().zip(&stage.lanes).map(|(l, config)| json!({
+                    "name": l.name,
+                    "servers": config.servers,
+                    "utilization": l.utilization,
+                    "servers_open_mean": l.servers_open_mean,
+                })).collect::<Vec<_>>(),
+                "servers_open_by_shift": by_shift,
+                "hourly": s.hourly.iter().enumerate().map(|(h, x)| json!({
+                    "hour": h,
+                    "queue_mean": x.queue_mean,
+                    "servers_open_mean": x.servers_open_mean,
+                    "utilization": x.utilization,
+                })).collect::<Vec<_>>(),
+            })
         })
         .collect();
-    let doc = Run {
-        schema_version: SCHEMA_VERSION,
-        scenario: ScenarioInfo {
-            name: &port.name,
-            file: &scenario.origin,
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "scenario": { "name": port.name, "file": scenario.origin },
+        "seed": r.seed,
+        "days": r.days,
+        "warmup_days": r.warmup_days,
+        "warnings": warnings(port, &outcome.loads, &outcome.resources),
+        "vehicles": {
+            "arrived": v.arrived,
+            "cleared": v.cleared,
+            "crossed": v.crossed,
+            "in_system_at_start": v.in_system_at_start,
+            "in_system_at_end": v.in_system_at_end,
+            "mean_in_system": v.mean_in_system,
+            "at_end": {
+                "stages": v.at_end.stages,
+                "yard": v.at_end.yard,
+                "aboard_carriers": v.at_end.aboard_carriers,
+                "exit": v.at_end.exit,
+            },
         },
-        seed: r.seed,
-        days: r.days,
-        warmup_days: r.warmup_days,
-        warnings: warnings(port, &outcome.loads),
-        vehicles: Vehicles {
-            arrived: r.vehicles.arrived,
-            cleared: r.vehicles.cleared,
-            in_system_at_start: r.vehicles.in_system_at_start,
-            in_system_at_end: r.vehicles.in_system_at_end,
-            mean_in_system: r.vehicles.mean_in_system,
-        },
-        clearance_min: (&r.clearance).into(),
-        throughput_per_day: Range {
-            mean: tp.mean,
-            min: tp.min,
-            max: tp.max,
-        },
-        stages,
-        daily: r
-            .daily
-            .iter()
-            .map(|d| Day {
-                day: d.day,
-                arrived: d.arrived,
-                cleared: d.cleared,
-                backlog_at_midnight: d.backlog_at_midnight,
-            })
-            .collect(),
-        hourly: r
-            .hourly
-            .iter()
-            .map(|h| Hour {
-                hour: h.hour,
-                arrived_per_day: h.arrived_per_day,
-                cleared_per_day: h.cleared_per_day,
-            })
-            .collect(),
-        events: r.events,
-    };
-    serde_json::to_value(&doc).expect("plain data always serializes")
+        "conveyances": { "cleared": r.conveyances.cleared, "crossed": r.conveyances.crossed },
+        "clearance_min": quantiles(&r.clearance),
+        "crossing_min": quantiles(&r.crossing),
+        "throughput_per_day": range(r.throughput_per_day()),
+        "conveyances_per_day": range(r.conveyances_per_day()),
+        "crossings_per_day": range(r.crossings_per_day()),
+        "stages": stages,
+        "groups": r.groups.iter().map(|g| group(g, &stage_names)).collect::<Vec<_>>(),
+        "drivers": r.drivers.as_ref().map(|d| json!({
+            "pool": d.pool,
+            "utilization": d.utilization,
+            "waiting_mean": d.waiting_mean,
+            "wait_min": quantiles(&d.wait),
+        })),
+        "carriers": r.carriers.as_ref().map(|c| json!({
+            "fleet": c.fleet,
+            "utilization": c.utilization,
+            "idle_mean": c.idle_mean,
+            "loading_mean": c.loading_mean,
+            "in_port_mean": c.in_port_mean,
+            "returning_mean": c.returning_mean,
+            "trips": c.trips,
+            "vehicles_per_trip": c.vehicles_per_trip,
+            "waiting_mean": c.waiting_mean,
+            "loading_wait_min": quantiles(&c.loading_wait),
+        })),
+        "exit": r.exit.as_ref().map(|e| json!({
+            "queue_mean": e.queue_mean,
+            "wait_min": quantiles(&e.wait),
+            "waiting_at_end": e.waiting_at_end,
+        })),
+        "resources": outcome.resources.iter().map(|x| json!({
+            "name": x.name,
+            "demand_per_day": x.demand_per_day,
+            "capacity_per_day": finite(x.capacity_per_day),
+            "offered_load": finite(x.offered_load),
+        })).collect::<Vec<_>>(),
+        "daily": r.daily.iter().map(|d| json!({
+            "day": d.day,
+            "arrived": d.arrived,
+            "cleared": d.cleared,
+            "cleared_conveyances": d.cleared_conveyances,
+            "crossed": d.crossed,
+            "crossed_conveyances": d.crossed_conveyances,
+            "backlog_at_midnight": d.backlog_at_midnight,
+        })).collect::<Vec<_>>(),
+        "hourly": r.hourly.iter().map(|h| json!({
+            "hour": h.hour,
+            "arrived_per_day": h.arrived_per_day,
+            "cleared_per_day": h.cleared_per_day,
+            "crossed_per_day": h.crossed_per_day,
+        })).collect::<Vec<_>>(),
+        "events": r.events,
+    })
 }

@@ -11,16 +11,16 @@ mod text;
 pub use json::{SCHEMA_VERSION, json, json_value};
 pub use text::{summary, validation};
 
-use crate::model::{Port, StageLoad};
+use crate::model::{Port, ResourceLoad, StageLoad};
 
 /// Plain-language warnings about a scenario's load, worst first: stages that can never serve
-/// their demand, then stages offered more work than their roster can do.
-pub fn warnings(port: &Port, loads: &[StageLoad]) -> Vec<String> {
+/// their demand, then stages and resources offered more work than they can do.
+pub fn warnings(port: &Port, loads: &[StageLoad], resources: &[ResourceLoad]) -> Vec<String> {
     let mut out = Vec::new();
     for (stage, load) in port.stages.iter().zip(loads) {
         if load.open_min_per_day == 0.0 && load.visits_per_day > 0.0 {
             out.push(format!(
-                "stage \"{}\" never opens (its roster staffs no server at any hour), yet {:.0} vehicles a day need it: none of them can clear",
+                "stage \"{}\" never opens (no server is staffed at any hour the port works), yet {:.0} units a day need it: none of them can clear",
                 stage.name, load.visits_per_day
             ));
         }
@@ -37,6 +37,26 @@ pub fn warnings(port: &Port, loads: &[StageLoad]) -> Vec<String> {
                 load.offered_load
             ));
         }
+    }
+    for r in resources.iter().filter(|r| r.is_overloaded()) {
+        let what = match r.name {
+            "drivers" => format!(
+                "the driver pool is overloaded: {:.0} self-driving vehicles a day need a driver, but the pool can take at most {:.0} a day (one vehicle per driver per round trip)",
+                r.demand_per_day, r.capacity_per_day
+            ),
+            "carriers" => format!(
+                "the carrier fleet is overloaded: {:.0} cage vehicles a day, but full carriers can take at most {:.0} a day over their round trips",
+                r.demand_per_day, r.capacity_per_day
+            ),
+            _ => format!(
+                "the exit is overloaded: about {:.0} conveyances a day reach it, but the receiving side accepts {:.0}",
+                r.demand_per_day, r.capacity_per_day
+            ),
+        };
+        out.push(format!(
+            "{what} (offered load {:.2} >= 1). The queue in front of it grows without bound; waits and clearance times depend on the run length",
+            r.offered_load
+        ));
     }
     out
 }

@@ -6,76 +6,189 @@ use super::table::{Table, human_minutes, thousands};
 use super::warnings;
 use crate::dist::DistSpec;
 use crate::experiment::Outcome;
-use crate::model::{RunSpec, stage_loads};
+use crate::model::{DailyRange, RunSpec, resource_loads, stage_loads};
 use crate::scenario::{Scenario, format_clock};
+use crate::stats::Summary;
 
 /// Days shown in full in the daily table; longer runs show the first and last weeks.
 const DAYS_IN_FULL: usize = 62;
 
+fn range(r: DailyRange) -> String {
+    format!("{:.1} / {:.0} / {:.0}", r.mean, r.min, r.max)
+}
+
+fn quantile_cells(s: &Summary) -> Vec<String> {
+    [s.mean, s.p50, s.p90, s.p95, s.p99, s.max]
+        .iter()
+        .map(|x| format!("{x:.1}"))
+        .collect()
+}
+
 /// The summary of one run, as printed by `portsim run`.
 pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
     let (port, r) = (&scenario.port, &outcome.result);
+    let has_exit = r.exit.is_some();
+    let has_carriers = r.carriers.is_some();
     let mut out = String::new();
     let w = &mut out;
     header(w, scenario, &outcome.run);
-    for warning in warnings(port, &outcome.loads) {
+    for warning in warnings(port, &outcome.loads, &outcome.resources) {
         let _ = writeln!(w, "WARNING: {warning}\n");
     }
 
     let v = &r.vehicles;
-    let tp = r.throughput_per_day();
     let _ = writeln!(w, "Vehicles");
     let mut t = Table::new(["", ""]);
     t.row(vec!["arrived".into(), thousands(v.arrived)]);
-    t.row(vec!["cleared".into(), thousands(v.cleared)]);
+    t.row(vec!["cleared by customs".into(), thousands(v.cleared)]);
+    if has_exit {
+        t.row(vec!["crossed the border".into(), thousands(v.crossed)]);
+    }
     t.row(vec![
         "in the port at start (from the warm-up)".into(),
         thousands(v.in_system_at_start),
     ]);
+    let p = &v.at_end;
     t.row(vec![
         "in the port at end".into(),
-        thousands(v.in_system_at_end),
+        format!(
+            "{}  (stages {}, yard {}, aboard carriers {}, exit {})",
+            thousands(v.in_system_at_end),
+            p.stages,
+            p.yard,
+            p.aboard_carriers,
+            p.exit
+        ),
     ]);
     t.row(vec![
         "mean in the port".into(),
         format!("{:.1}", v.mean_in_system),
     ]);
     t.row(vec![
-        "cleared per day: mean / min / max".into(),
-        format!("{:.1} / {:.0} / {:.0}", tp.mean, tp.min, tp.max),
+        "vehicles cleared per day: mean / min / max".into(),
+        range(r.throughput_per_day()),
     ]);
+    if has_carriers {
+        t.row(vec![
+            "conveyances cleared per day".into(),
+            range(r.conveyances_per_day()),
+        ]);
+    }
+    if has_exit {
+        t.row(vec![
+            "vehicles crossed per day".into(),
+            range(r.crossings_per_day()),
+        ]);
+    }
     push_body(w, &t);
 
-    let c = &r.clearance;
     let _ = writeln!(
         w,
-        "Clearance time, minutes (arrival to leaving the last stage; {} vehicles that arrived after the warm-up)",
-        thousands(c.count)
+        "Clearance and crossing times, minutes ({} vehicles that arrived after the warm-up)",
+        thousands(r.clearance.count)
     );
-    let mut t = Table::new(["mean", "p50", "p90", "p95", "p99", "max"]);
-    t.row(
-        [c.mean, c.p50, c.p90, c.p95, c.p99, c.max]
-            .iter()
-            .map(|x| format!("{x:.1}"))
-            .collect(),
-    );
+    let mut t = Table::new(["", "mean", "p50", "p90", "p95", "p99", "max"]);
+    let mut row = vec!["clearance (arrival to release by customs)".to_string()];
+    row.extend(quantile_cells(&r.clearance));
+    t.row(row);
+    if has_exit {
+        let mut row = vec!["crossing (arrival to leaving the country)".to_string()];
+        row.extend(quantile_cells(&r.crossing));
+        t.row(row);
+    }
     let mut body = t.render(2);
     let _ = writeln!(
         body,
-        "  = mean {}, p95 {}",
-        human_minutes(c.mean),
-        human_minutes(c.p95)
+        "  = clearance mean {}, p95 {}{}",
+        human_minutes(r.clearance.mean),
+        human_minutes(r.clearance.p95),
+        if has_exit {
+            format!(
+                "; crossing mean {}, p95 {}",
+                human_minutes(r.crossing.mean),
+                human_minutes(r.crossing.p95)
+            )
+        } else {
+            String::new()
+        }
     );
     let _ = writeln!(w, "{body}");
 
+    // Groups: only dimensions with more than one member (the others equal the totals).
+    let shown: Vec<_> = r
+        .groups
+        .iter()
+        .filter(|g| {
+            r.groups
+                .iter()
+                .filter(|h| h.dimension == g.dimension)
+                .count()
+                > 1
+        })
+        .collect();
+    if !shown.is_empty() {
+        let _ = writeln!(w, "By group (vehicles; times in minutes)");
+        let mut headers = vec![
+            "group",
+            "arrived",
+            "cleared",
+            "clearance mean",
+            "clearance p95",
+        ];
+        if has_exit {
+            headers.extend(["crossing mean", "crossing p95"]);
+        }
+        headers.push("yard mean");
+        let mut t = Table::new(headers);
+        for g in &shown {
+            let mut row = vec![
+                format!("{}: {}", g.dimension, g.name),
+                thousands(g.arrived),
+                thousands(g.cleared),
+                format!("{:.1}", g.clearance.mean),
+                format!("{:.1}", g.clearance.p95),
+            ];
+            if has_exit {
+                row.extend([
+                    format!("{:.1}", g.crossing.mean),
+                    format!("{:.1}", g.crossing.p95),
+                ]);
+            }
+            row.push(format!("{:.1}", g.yard.mean));
+            t.row(row);
+        }
+        push_body(w, &t);
+
+        let _ = writeln!(
+            w,
+            "Mean wait by group and stage, minutes (vehicles; a carrier's wait counts for each vehicle aboard)"
+        );
+        let mut headers = vec!["group".to_string()];
+        headers.extend(port.stages.iter().map(|s| s.name.clone()));
+        let mut t = Table::new(headers);
+        for g in &shown {
+            let mut row = vec![format!("{}: {}", g.dimension, g.name)];
+            row.extend(g.stage_wait.iter().map(|s| {
+                if s.count == 0 {
+                    "-".into()
+                } else {
+                    format!("{:.1}", s.mean)
+                }
+            }));
+            t.row(row);
+        }
+        push_body(w, &t);
+    }
+
     let _ = writeln!(
         w,
-        "Stages (waits in minutes, from joining the queue to the start of service)"
+        "Stages (units: a vehicle, or a loaded carrier after the yard; waits in minutes, from joining the queue to the start of service)"
     );
     let mut t = Table::new([
         "stage",
         "servers",
-        "served",
+        "units served",
+        "vehicles",
         "offered load",
         "utilisation",
         "wait mean",
@@ -88,6 +201,7 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
             stage.name.clone(),
             stage.servers.to_string(),
             thousands(s.served),
+            thousands(s.served_vehicles),
             if load.offered_load.is_finite() {
                 format!("{:.2}", load.offered_load)
             } else {
@@ -99,8 +213,76 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
             format!("{:.1}", s.queue_mean),
             format!("{:.2}", s.overtime_min / 60.0 / f64::from(r.days)),
         ]);
+        if s.lanes.len() > 1 {
+            for (lane, config) in s.lanes.iter().zip(&stage.lanes) {
+                t.row(vec![
+                    format!("  lanes \"{}\"", lane.name),
+                    config.servers.to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    format!("{:.1} %", 100.0 * lane.utilization),
+                ]);
+            }
+        }
     }
     push_body(w, &t);
+
+    if r.drivers.is_some() || r.carriers.is_some() || r.exit.is_some() {
+        let _ = writeln!(w, "Drivers, carriers and exit (times in minutes)");
+        let mut t = Table::new(["", ""]);
+        if let Some(d) = &r.drivers {
+            t.row(vec![
+                "drivers: pool / utilisation".into(),
+                format!("{} / {:.1} %", d.pool, 100.0 * d.utilization),
+            ]);
+            t.row(vec![
+                "drivers: vehicles waiting (mean) / wait mean / p95".into(),
+                format!(
+                    "{:.1} / {:.1} / {:.1}",
+                    d.waiting_mean, d.wait.mean, d.wait.p95
+                ),
+            ]);
+        }
+        if let Some(c) = &r.carriers {
+            t.row(vec![
+                "carriers: fleet / utilisation".into(),
+                format!("{} / {:.1} %", c.fleet, 100.0 * c.utilization),
+            ]);
+            t.row(vec![
+                "carriers: idle / loading / in port / returning (mean)".into(),
+                format!(
+                    "{:.1} / {:.1} / {:.1} / {:.1}",
+                    c.idle_mean, c.loading_mean, c.in_port_mean, c.returning_mean
+                ),
+            ]);
+            t.row(vec![
+                "carriers: trips / vehicles per trip".into(),
+                format!("{} / {:.2}", thousands(c.trips), c.vehicles_per_trip),
+            ]);
+            t.row(vec![
+                "loading: vehicles waiting (mean) / wait mean / p95".into(),
+                format!(
+                    "{:.1} / {:.1} / {:.1}",
+                    c.waiting_mean, c.loading_wait.mean, c.loading_wait.p95
+                ),
+            ]);
+        }
+        if let Some(e) = &r.exit {
+            t.row(vec![
+                "exit: conveyances waiting (mean) / wait mean / p95".into(),
+                format!(
+                    "{:.1} / {:.1} / {:.1}",
+                    e.queue_mean, e.wait.mean, e.wait.p95
+                ),
+            ]);
+            t.row(vec![
+                "exit: conveyances waiting at end".into(),
+                thousands(e.waiting_at_end),
+            ]);
+        }
+        push_body(w, &t);
+    }
 
     if let Some(roster) = &port.roster {
         let _ = writeln!(
@@ -121,9 +303,20 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
         for (i, stage) in port.stages.iter().enumerate() {
             let mut row = vec![stage.name.clone()];
             row.extend((0..roster.shifts.len()).map(|k| {
-                roster
-                    .open_servers(k, i, stage.servers, stage.staff_per_server)
-                    .to_string()
+                let lanes = roster.open_lanes(k, i, stage);
+                let total: u32 = lanes.iter().sum();
+                if lanes.len() > 1 {
+                    format!(
+                        "{total} ({})",
+                        lanes
+                            .iter()
+                            .map(u32::to_string)
+                            .collect::<Vec<_>>()
+                            .join("+")
+                    )
+                } else {
+                    total.to_string()
+                }
             }));
             t.row(row);
         }
@@ -135,6 +328,9 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
         "Hours of the day (means over the measured days; servers open per stage)"
     );
     let mut headers = vec!["hour".to_string(), "arrived".into(), "cleared".into()];
+    if has_exit {
+        headers.push("crossed".into());
+    }
     headers.extend(port.stages.iter().map(|s| s.name.clone()));
     let mut t = Table::new(headers);
     for (h, hour) in r.hourly.iter().enumerate() {
@@ -143,6 +339,9 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
             format!("{:.1}", hour.arrived_per_day),
             format!("{:.1}", hour.cleared_per_day),
         ];
+        if has_exit {
+            row.push(format!("{:.1}", hour.crossed_per_day));
+        }
         row.extend(
             r.stages
                 .iter()
@@ -152,8 +351,16 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
     }
     push_body(w, &t);
 
-    let _ = writeln!(w, "Days");
-    let mut t = Table::new(["day", "arrived", "cleared", "backlog at midnight"]);
+    let _ = writeln!(w, "Days (vehicles unless said otherwise)");
+    let mut headers = vec!["day", "arrived", "cleared"];
+    if has_carriers {
+        headers.push("conveyances cleared");
+    }
+    if has_exit {
+        headers.extend(["crossed", "conveyances crossed"]);
+    }
+    headers.push("backlog at midnight");
+    let mut t = Table::new(headers);
     let n = r.daily.len();
     for (i, d) in r.daily.iter().enumerate() {
         if n > DAYS_IN_FULL && i == 14 {
@@ -165,12 +372,19 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
         if n > DAYS_IN_FULL && (14..n - 7).contains(&i) {
             continue;
         }
-        t.row(vec![
+        let mut row = vec![
             d.day.to_string(),
             thousands(d.arrived),
             thousands(d.cleared),
-            thousands(d.backlog_at_midnight),
-        ]);
+        ];
+        if has_carriers {
+            row.push(thousands(d.cleared_conveyances));
+        }
+        if has_exit {
+            row.extend([thousands(d.crossed), thousands(d.crossed_conveyances)]);
+        }
+        row.push(thousands(d.backlog_at_midnight));
+        t.row(row);
     }
     let _ = write!(w, "{}", t.render(2));
     out
@@ -185,18 +399,19 @@ pub fn validation(scenario: &Scenario) -> String {
     header(w, scenario, &scenario.run);
     let _ = writeln!(
         w,
-        "Demand: {:.1} vehicles a day on average from {} arrival stream{}",
-        port.mean_arrivals_per_day(),
+        "Demand: {:.1} vehicles a day on average over the measured days, from {} arrival stream{}",
+        port.mean_arrivals_per_day(&scenario.run),
         port.arrivals.len(),
         if port.arrivals.len() == 1 { "" } else { "s" }
     );
-    let loads = stage_loads(port);
+    let loads = stage_loads(port, &scenario.run);
+    let resources = resource_loads(port, &scenario.run);
     let mut t = Table::new([
         "stage",
         "servers",
         "service",
         "mean min",
-        "visits/day",
+        "units/day",
         "open server-h/day",
         "offered load",
     ]);
@@ -216,7 +431,24 @@ pub fn validation(scenario: &Scenario) -> String {
         ]);
     }
     push_body(w, &t);
-    for warning in warnings(port, &loads) {
+    if !resources.is_empty() {
+        let mut t = Table::new([
+            "resource",
+            "demand/day",
+            "capacity/day (at best)",
+            "offered load",
+        ]);
+        for r in &resources {
+            t.row(vec![
+                r.name.to_string(),
+                format!("{:.1}", r.demand_per_day),
+                format!("{:.1}", r.capacity_per_day),
+                format!("{:.2}", r.offered_load),
+            ]);
+        }
+        push_body(w, &t);
+    }
+    for warning in warnings(port, &loads, &resources) {
         let _ = writeln!(w, "WARNING: {warning}\n");
     }
     out.truncate(out.trim_end().len());

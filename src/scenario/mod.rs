@@ -9,6 +9,7 @@
 mod build;
 mod error;
 mod raw;
+mod trace;
 mod units;
 
 use std::path::Path;
@@ -36,11 +37,18 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse(&text, &path.display().to_string())
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse_in(&text, &path.display().to_string(), base)
 }
 
-/// Checks scenario `text`; `origin` names it in error messages.
+/// Checks scenario `text`; `origin` names it in error messages. Trace files are read relative
+/// to the current directory.
 pub fn parse(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    parse_in(text, origin, Path::new("."))
+}
+
+/// Checks scenario `text`, reading trace files relative to `base`.
+pub fn parse_in(text: &str, origin: &str, base: &Path) -> Result<Scenario, ScenarioError> {
     let map = SourceMap::new(text);
     let invalid = |diagnostics: Vec<Diagnostic>| ScenarioError::Invalid {
         file: origin.to_string(),
@@ -48,7 +56,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
     };
     let raw: raw::RawScenario =
         toml::from_str(text).map_err(|e| invalid(vec![serde_diagnostic(&map, &e)]))?;
-    let (port, run) = build::build(&raw).map_err(|found| {
+    let (port, run) = build::build(&raw, base).map_err(|found| {
         let mut located: Vec<Diagnostic> = found.into_iter().map(|d| map.locate(d)).collect();
         // File order (stable, so problems at one spot keep their checking order).
         located.sort_by_key(|d| {
