@@ -130,27 +130,28 @@ fn mdc_mean_wait_matches_exact_value() {
 
 #[test]
 fn littles_law_holds_on_a_multi_stage_roster_run() {
-    // L = λW for the whole port. The only gap between the time-average L·T and the sum of
-    // observed clearance times comes from vehicles present at the window's two ends; each
-    // contributes at most the longest clearance time seen.
+    // L = λW for the whole port. A vehicle is in the port from arrival until it crosses, so W
+    // is the crossing time. The only gap between the time-average L·T and the sum of observed
+    // crossing times comes from vehicles present at the window's two ends; each contributes
+    // at most the longest crossing time seen.
     let s = scenario(&std::fs::read_to_string("scenarios/horgos-baseline.toml").unwrap());
     let r = run(&s, 5, 0, 365, 2);
     let t = 365.0 * 1440.0;
     let v = &r.vehicles;
     let l_times_t = v.mean_in_system * t;
-    let sum_w = r.clearance.count as f64 * r.clearance.mean;
-    let edge = (v.in_system_at_start + v.in_system_at_end) as f64 * r.clearance.max;
+    let sum_w = r.crossing.count as f64 * r.crossing.mean;
+    let edge = (v.in_system_at_start + v.in_system_at_end) as f64 * r.crossing.max;
     assert!(
         (l_times_t - sum_w).abs() <= edge,
         "L·T = {l_times_t:.0}, ΣW = {sum_w:.0}, edge bound {edge:.0}"
     );
     let lambda = v.arrived as f64 / t;
-    let rel = (v.mean_in_system - lambda * r.clearance.mean).abs() / v.mean_in_system;
+    let rel = (v.mean_in_system - lambda * r.crossing.mean).abs() / v.mean_in_system;
     assert!(
         rel < 1e-3,
         "L = {:.4} vs λW = {:.4}",
         v.mean_in_system,
-        lambda * r.clearance.mean
+        lambda * r.crossing.mean
     );
 
     // And per stage, for the queue alone: Lq = λ_stage · Wq (wait observations are taken

@@ -890,11 +890,22 @@ fn bundled_scenarios_validate_and_run() {
         assert!(!stages.is_empty(), "{file}: stages[] is empty");
         let daily = json["daily"].as_array().expect("daily[]");
         assert_eq!(daily.len(), 2, "{file}: daily[] for --days 2");
+        // A vehicle is in the port until it crosses the border.
         assert_eq!(
             count(&json, "vehicles.in_system_at_start") + arrived,
-            count(&json, "vehicles.cleared") + count(&json, "vehicles.in_system_at_end"),
+            count(&json, "vehicles.crossed") + count(&json, "vehicles.in_system_at_end"),
             "{file}: vehicles are not conserved: {}",
             json["vehicles"]
+        );
+        let at_end = &json["vehicles"]["at_end"];
+        let places: u64 = ["stages", "yard", "aboard_carriers", "exit"]
+            .iter()
+            .map(|k| at_end[k].as_u64().expect("count"))
+            .sum();
+        assert_eq!(
+            places,
+            count(&json, "vehicles.in_system_at_end"),
+            "{file}: places at the end"
         );
     }
 }
@@ -970,11 +981,277 @@ fn closed_hours_are_visible_in_the_text_summary() {
             .lines()
             .find(|l| l.starts_with(&label))
             .unwrap_or_else(|| panic!("no row {label}"));
+        // Columns after `arrived`: cleared, crossed, then open servers of each stage.
         let cells: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!(
-            &cells[2..],
-            ["0.0", "0.00", "0.00", "0.00"],
+        assert_eq!(cells.len(), 7, "hour {h}: {line}");
+        assert!(
+            cells[2..].iter().all(|c| c.parse::<f64>() == Ok(0.0)),
             "hour {h}: {line}"
         );
+    }
+}
+
+/// A base scenario that uses every port-operations table, for the cases below.
+const OPERATIONS: &str = r#"[simulation]
+name = "Operations test port"
+days = 3
+warmup_days = 1
+
+[[classes]]
+name = "car"
+
+[[classes]]
+name = "forklift"
+slots = 2
+
+[[classes]]
+name = "dump_truck"
+cage_truck = false
+
+[[declarations]]
+name = "local"
+
+[[declarations]]
+name = "transit"
+stages = ["declaration"]
+
+[[arrivals]]
+name = "exports"
+per_day = 300
+mix = { car = 0.6, forklift = 0.3, dump_truck = 0.1 }
+self_driving = { car = 0.6, forklift = 0.5 }
+declaration = { local = 0.8, transit = 0.2 }
+green = 0.2
+
+[[arrivals]]
+name = "forwarder"
+convoy = { vehicles = 40, at = "07:00", spacing = "1m" }
+mix = { car = 1.0 }
+self_driving = 0.5
+declaration = { local = 1.0 }
+
+[[stages]]
+name = "declaration"
+servers = 4
+service = { dist = "exponential", mean = "4m" }
+
+[[stages]]
+name = "inspection"
+service = { dist = "exponential", mean = "2m" }
+lanes = [
+  { name = "own", servers = 4, serves = ["self_driving"] },
+  { name = "carrier", servers = 2, serves = ["cage_truck"] },
+]
+growth = 0
+
+[yard]
+after = "declaration"
+
+[self_driving]
+drivers = 300
+round_trip = { dist = "uniform", min = "24h", max = "48h" }
+
+[cage_truck]
+carriers = 10
+slots = 6
+loading = { dist = "constant", value = "10m" }
+max_wait = "2h"
+min_load = 3
+round_trip = { dist = "uniform", min = "8h", max = "24h" }
+
+[exit]
+quota_per_day = 500
+hours = "08:00-22:00"
+
+[port]
+hours = "06:00-23:00"
+closed_days = [2]
+
+[staffing]
+[[staffing.shifts]]
+name = "all_day"
+start = "00:00"
+end = "24:00"
+staff = { declaration = 4, inspection = { own = 4, carrier = 2 } }
+"#;
+
+/// The operations base with one edit; `from` must occur exactly once.
+fn ops(from: &str, to: &str) -> String {
+    let base = OPERATIONS.replace("growth = 0\n", "");
+    assert_eq!(
+        base.matches(from).count(),
+        1,
+        "edit target {from:?} must occur once"
+    );
+    base.replacen(from, to, 1)
+}
+
+#[test]
+fn operations_base_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ops.toml"),
+        OPERATIONS.replace("growth = 0\n", ""),
+    )
+    .unwrap();
+    let out = portsim(dir.path(), &["run", "ops.toml", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
+
+#[test]
+fn operations_mistakes_are_located_and_explained() {
+    check_all(&[
+        (
+            "unknown-class-in-mix",
+            ops("forklift = 0.3, dump", "$0forklfit$0 = 0.3, dump"),
+            one_hinted("arrivals[0].mix.forklfit", "classes: car, forklift, dump_truck", &["no class named \"forklfit\""]),
+        ),
+        (
+            "class-shares-do-not-sum-to-one",
+            ops("mix = { car = 0.6, forklift = 0.3, dump_truck = 0.1 }", "mix = $0{ car = 0.6, forklift = 0.3, dump_truck = 0.3 }$0"),
+            one_hinted("arrivals[0].mix", "share", &["the class shares sum to 1.2", "they must sum to 1"]),
+        ),
+        (
+            "declaration-shares-do-not-sum-to-one",
+            ops("declaration = { local = 0.8, transit = 0.2 }", "declaration = $0{ local = 0.8, transit = 0.1 }$0"),
+            one("arrivals[0].declaration", &["declaration mode shares sum to 0.9"]),
+        ),
+        (
+            "unknown-declaration-mode",
+            ops("transit = 0.2 }", "$0trnasit$0 = 0.2 }"),
+            one_hinted("arrivals[0].declaration.trnasit", "local, transit", &["no declaration mode named \"trnasit\""]),
+        ),
+        (
+            "class-larger-than-a-carrier",
+            ops("slots = 2", "slots = $08$0"),
+            one_hinted("classes[1].slots", "cage_truck.slots", &["takes 8 slots but a carrier has only 6"]),
+        ),
+        (
+            "cage-share-for-a-class-that-drives-itself",
+            ops("forklift = 0.5 }", "forklift = 0.5, dump_truck = $00.5$0 }"),
+            one("arrivals[0].self_driving.dump_truck", &["may not go on a cage truck"]),
+        ),
+        (
+            "green-share-above-one",
+            ops("green = 0.2", "green = $01.5$0"),
+            one("arrivals[0].green", &["green-channel share must be between 0 and 1, got 1.5"]),
+        ),
+        (
+            "reserved-class-name",
+            ops("[[classes]]\nname = \"dump_truck\"", "[[classes]]\nname = $0\"green\"$0\n\n[[classes]]\nname = \"dump_truck\""),
+            one_hinted("classes[2].name", "reserved", &["\"green\" cannot name a class"]),
+        ),
+        (
+            "unknown-lane-tag",
+            ops("serves = [\"cage_truck\"]", "serves = [$0\"cage\"$0]"),
+            one_hinted("stages[1].lanes[1].serves[0]", "self_driving, cage_truck", &["\"cage\" is not a mode, class"]),
+        ),
+        (
+            "no-lane-for-carriers",
+            ops("serves = [\"cage_truck\"]", "serves = [\"green\"]").replace("lanes = [", "lanes = $0["),
+            one("stages[1].lanes", &["no lane of stage \"inspection\" serves cage-truck carriers"]),
+        ),
+        (
+            "servers-and-lanes",
+            ops("service = { dist = \"exponential\", mean = \"2m\" }\nlanes", "servers = $05$0\nservice = { dist = \"exponential\", mean = \"2m\" }\nlanes"),
+            one("stages[1].servers", &["give `servers` or `lanes`, not both"]),
+        ),
+        (
+            "staff-for-unknown-lane-group",
+            ops("carrier = 2 }", "$0carriers$0 = 2 }"),
+            one_hinted("staffing.shifts[0].staff.inspection.carriers", "own, carrier", &["no lane group \"carriers\""]),
+        ),
+        (
+            "yard-after-unknown-stage",
+            ops("after = \"declaration\"", "after = $0\"documents\"$0"),
+            one("yard.after", &["\"documents\" is not a regular stage"]),
+        ),
+        (
+            "driver-pool-without-round-trip",
+            ops("drivers = 300\nround_trip = { dist = \"uniform\", min = \"24h\", max = \"48h\" }", "drivers = $0300$0"),
+            one_hinted("self_driving.drivers", "round_trip", &["a driver pool needs a `round_trip`"]),
+        ),
+        (
+            "min-load-above-slots",
+            ops("min_load = 3", "min_load = $07$0"),
+            one("cage_truck.min_load", &["min_load (7) is more than the carrier's 6 slots"]),
+        ),
+        (
+            "cage-share-without-carriers",
+            ops(
+                "[cage_truck]\ncarriers = 10\nslots = 6\nloading = { dist = \"constant\", value = \"10m\" }\nmax_wait = \"2h\"\nmin_load = 3\nround_trip = { dist = \"uniform\", min = \"8h\", max = \"24h\" }\n",
+                "",
+            )
+            .replace("self_driving = 0.5", "self_driving = $00.5$0")
+            .replace(
+                "serves = [\"cage_truck\"]",
+                "serves = [\"self_driving\"]",
+            )
+            .replace("self_driving = { car = 0.6, forklift = 0.5 }", "self_driving = 1.0"),
+            one_hinted("arrivals[1].self_driving", "[cage_truck]", &["would go by cage truck, but the port has no [cage_truck] table"]),
+        ),
+        (
+            "bad-exit-hours",
+            ops("hours = \"08:00-22:00\"", "hours = $0\"8-22\"$0"),
+            one_hinted("exit.hours", "09:00-19:00", &["\"8\" is not a clock time"]),
+        ),
+        (
+            "closed-day-outside-the-run",
+            ops("closed_days = [2]", "closed_days = [$09$0]"),
+            one("port.closed_days[0]", &["a closed day must be between 1 and 3, got 9"]),
+        ),
+        (
+            "convoy-days-and-weekdays",
+            ops("spacing = \"1m\" }", "spacing = \"1m\", days = [1], weekdays = $0[\"mon\"]$0 }"),
+            one("arrivals[1].convoy.weekdays", &["give `days` or `weekdays`, not both"]),
+        ),
+        (
+            "negative-growth-below-minus-one",
+            ops("green = 0.2\n", "green = 0.2\ngrowth_per_year = $0-2$0\n"),
+            one("arrivals[0].growth_per_year", &["growth must be above -1"]),
+        ),
+        (
+            "negative-multiplier",
+            ops("slots = 2", "slots = 2\nservice = { inspection = { multiplier = $0-1$0 } }"),
+            one("classes[1].service.inspection.multiplier", &["a multiplier must be above zero, got -1"]),
+        ),
+    ]);
+}
+
+#[test]
+fn a_malformed_trace_line_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("day.csv"),
+        "time,class\n2024-03-01 07:00,car\n2024-03-01 7h30,car\n2024-03-01 08:00,bus\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("replay.toml"),
+        "[simulation]\nname = \"replay\"\ndays = 1\n\n[[classes]]\nname = \"car\"\n\n\
+         [[arrivals]]\nname = \"replay\"\ntrace = \"day.csv\"\n\n\
+         [[stages]]\nname = \"gate\"\nservers = 1\nservice = { dist = \"constant\", value = \"1m\" }\n",
+    )
+    .unwrap();
+    for command in ["validate", "run"] {
+        let out = portsim(dir.path(), &[command, "replay.toml"]);
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stdout_of(&out).is_empty());
+        assert!(
+            stderr.contains("day.csv: line 3: \"2024-03-01 7h30\" is not a time"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("day.csv: line 4: unknown class \"bus\""),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("= hint: write 2024-03-01 07:15:30"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("= field: arrivals[0].trace"), "{stderr}");
+        assert!(stderr.contains("replay.toml:10:9"), "{stderr}");
+        assert!(!stderr.contains("panicked"));
     }
 }

@@ -23,11 +23,14 @@ fn same_seed_same_result_other_seed_differs() {
 #[test]
 fn adding_lanes_or_staff_does_not_change_arrivals() {
     let base = scenario(&baseline());
-    let more_lanes = scenario(
-        &baseline()
-            .replace("servers = 6 ", "servers = 9 ")
-            .replace("declaration = 6,", "declaration = 9,"),
-    );
+    // Three more declaration desks, staffed in every shift.
+    let mut more_lanes = base.clone();
+    let desks = &mut more_lanes.port.stages[0];
+    desks.servers += 3;
+    desks.lanes[0].servers += 3;
+    for shift in &mut more_lanes.port.roster.as_mut().unwrap().shifts {
+        shift.staff[0].total += 3;
+    }
     assert_ne!(
         base.port.stages[0].servers, more_lanes.port.stages[0].servers,
         "the variant must differ"

@@ -41,6 +41,8 @@ pub struct Diagnostic {
     /// Where in the file: 1-based line and column, with the text of that line and the length
     /// of the marked region.
     pub location: Option<Location>,
+    /// Whether the problem is the field's name (an unknown key) rather than its value.
+    pub at_key: bool,
 }
 
 /// A position in a scenario file.
@@ -88,7 +90,14 @@ impl Diagnostic {
             field: field.into(),
             hint: None,
             location: None,
+            at_key: false,
         }
+    }
+
+    /// Points at the field's name (the key) rather than its value.
+    pub fn at_key(mut self) -> Diagnostic {
+        self.at_key = true;
+        self
     }
 
     /// Adds a hint.
@@ -227,18 +236,32 @@ impl<'a> SourceMap<'a> {
 
     /// The span of the value at `path` (or of the deepest part of it that exists).
     pub fn span_of(&self, path: &[Seg]) -> Option<Range<usize>> {
+        self.find(path, false)
+    }
+
+    /// The span of the key that ends `path`, if it exists (else as `span_of`).
+    pub fn key_span_of(&self, path: &[Seg]) -> Option<Range<usize>> {
+        self.find(path, true)
+    }
+
+    fn find(&self, path: &[Seg], key: bool) -> Option<Range<usize>> {
         let root = self.root.as_ref()?;
         let mut span = None;
         let mut value: Option<&DeValue<'a>> = None;
         let mut table: Option<&DeTable<'a>> = Some(root.get_ref());
         for seg in path {
             let next = match (seg, table, value) {
-                (Seg::Key(k), Some(t), _) => t.get(k.as_str()),
-                (Seg::Index(i), _, Some(DeValue::Array(a))) => a.get(*i),
+                (Seg::Key(k), Some(t), _) => t
+                    .get_key_value(k.as_str())
+                    .map(|(name, v)| (Some(name.span()), v)),
+                (Seg::Index(i), _, Some(DeValue::Array(a))) => a.get(*i).map(|v| (None, v)),
                 _ => None,
             };
-            let Some(next) = next else { break };
-            span = Some(next.span());
+            let Some((key_span, next)) = next else { break };
+            span = Some(match key_span {
+                Some(k) if key => k,
+                _ => next.span(),
+            });
             value = Some(next.get_ref());
             table = match next.get_ref() {
                 DeValue::Table(t) => Some(t),
@@ -258,12 +281,17 @@ impl<'a> SourceMap<'a> {
         best.map(|(_, p)| p).unwrap_or_default()
     }
 
-    /// A diagnostic for `field`, located at its value in the file when it exists.
+    /// A diagnostic for `field`, located at its value (or, for a problem with the name
+    /// itself, its key) in the file when it exists.
     pub fn locate(&self, mut d: Diagnostic) -> Diagnostic {
         if d.location.is_none() {
-            d.location = self
-                .span_of(&parse_path(&d.field))
-                .map(|s| self.location(s));
+            let path = parse_path(&d.field);
+            let span = if d.at_key {
+                self.key_span_of(&path)
+            } else {
+                self.span_of(&path)
+            };
+            d.location = span.map(|s| self.location(s));
         }
         d
     }
@@ -349,5 +377,9 @@ mod tests {
         );
         let days = map.span_of(&parse_path("simulation.days")).unwrap();
         assert_eq!(&DOC[days], "3");
+        let key = map
+            .key_span_of(&parse_path("stages[1].refer.probability"))
+            .unwrap();
+        assert_eq!(&DOC[key], "probability");
     }
 }

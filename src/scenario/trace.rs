@@ -219,10 +219,13 @@ pub fn read(
         return Err(problems);
     }
     let first = rows.iter().filter_map(|r| r.0).min().unwrap_or(0);
+    // Seconds since the start, summed exactly, then one division: the instant in minutes is
+    // the correctly rounded value of the time written in the file.
     let mut records: Vec<TraceRecord> = rows
         .into_iter()
-        .map(|(date, minutes, mut r, _)| {
-            r.at = Time::from_minutes((date.unwrap_or(first) - first) as f64 * 1440.0 + minutes);
+        .map(|(date, seconds, mut r, _)| {
+            let total = (date.unwrap_or(first) - first) as f64 * 86_400.0 + seconds;
+            r.at = Time::from_minutes(total / 60.0);
             r
         })
         .collect();
@@ -231,7 +234,7 @@ pub fn read(
 }
 
 /// `2024-03-01 07:15:30`, `2024-03-01T07:15`, or `07:15:30`: (days since 1970-01-01 if dated,
-/// minutes after midnight).
+/// seconds after midnight).
 fn parse_time(text: &str) -> Option<(Option<i64>, f64)> {
     let (date, clock) = match text.split_once([' ', 'T']) {
         Some((d, c)) => (Some(d), c.trim()),
@@ -262,7 +265,7 @@ fn parse_time(text: &str) -> Option<(Option<i64>, f64)> {
     if parts.next().is_some() || h > 23 || m > 59 || !(0.0..60.0).contains(&s) {
         return None;
     }
-    Some((date, f64::from(h * 60 + m) + s / 60.0))
+    Some((date, f64::from(h * 3600 + m * 60) + s))
 }
 
 fn days_in_month(y: i64, m: u32) -> u32 {
@@ -291,10 +294,13 @@ mod tests {
 
     #[test]
     fn times() {
-        assert_eq!(parse_time("07:15"), Some((None, 435.0)));
-        assert_eq!(parse_time("07:15:30"), Some((None, 435.5)));
+        assert_eq!(parse_time("07:15"), Some((None, 26_100.0)));
+        assert_eq!(parse_time("07:15:30"), Some((None, 26_130.0)));
         assert_eq!(parse_time("1970-01-02 00:00"), Some((Some(1), 0.0)));
-        assert_eq!(parse_time("2024-03-01T07:15:30").map(|t| t.1), Some(435.5));
+        assert_eq!(
+            parse_time("2024-03-01T07:15:30.5").map(|t| t.1),
+            Some(26_130.5)
+        );
         assert_eq!(
             days_from_civil(2024, 3, 1) - days_from_civil(2024, 2, 28),
             2,

@@ -249,7 +249,7 @@ fn check_mix(
 ) -> Mix {
     let at = |f: &str| format!("arrivals[{i}].{f}");
     let class = match &a.mix {
-        Some(m) => shares(c, &at("mix"), m, &names.classes, "class"),
+        Some(m) => shares(c, &at("mix"), m, &names.classes, ("class", "classes")),
         None if classes.len() == 1 => vec![1.0],
         None => {
             c.error(
@@ -278,7 +278,7 @@ fn check_mix(
             &at("declaration"),
             m,
             &names.declarations,
-            "declaration mode",
+            ("declaration mode", "declaration modes"),
         ),
         None if names.declarations.len() == 1 => vec![1.0],
         None => {
@@ -365,7 +365,7 @@ fn per_class(
             for (name, &p) in map {
                 match classes.iter().position(|k| &k.name == name) {
                     Some(k) => out[k] = c.probability(&format!("{field}.{name}"), p, what),
-                    None => c.error(
+                    None => c.unknown_key(
                         format!("{field}.{name}"),
                         format!("no class named \"{name}\""),
                         format!(

@@ -46,6 +46,19 @@ impl Checker {
             .push(if hint.is_empty() { d } else { d.hint(hint) });
     }
 
+    /// An error about a name used as a key (an unknown class, stage, lane group...): the
+    /// message points at the key.
+    fn unknown_key(
+        &mut self,
+        field: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.error(field, message, hint);
+        let last = self.found.pop().expect("just pushed");
+        self.found.push(last.at_key());
+    }
+
     /// `value` as a count in `lo..=hi`, or a diagnostic.
     fn count(&mut self, field: &str, value: i64, lo: i64, hi: i64, what: &str, hint: &str) -> u32 {
         if value < lo || value > hi {
@@ -363,15 +376,17 @@ fn shares(
     field: &str,
     raw: &BTreeMap<String, f64>,
     members: &[String],
-    what: &str,
+    (what, plural): (&str, &str),
 ) -> Vec<f64> {
     let mut out = vec![0.0; members.len()];
+    let mut unknown = false;
     for (key, &value) in raw {
         let Some(i) = members.iter().position(|m| m == key) else {
-            c.error(
+            unknown = true;
+            c.unknown_key(
                 format!("{field}.{key}"),
                 format!("no {what} named \"{key}\""),
-                format!("{what}s: {}", members.join(", ")),
+                format!("{plural}: {}", members.join(", ")),
             );
             continue;
         };
@@ -385,7 +400,8 @@ fn shares(
         out[i] = value;
     }
     let total: f64 = out.iter().sum();
-    if (total - 1.0).abs() > 1e-6 {
+    // With a misspelt key the sum is off too; one message is enough.
+    if !unknown && (total - 1.0).abs() > 1e-6 {
         c.error(
             field,
             format!("the {what} shares sum to {total}; they must sum to 1"),

@@ -119,7 +119,7 @@ fn overrides(
     for (name, o) in raw {
         let field = format!("{at}.{name}");
         let Some(s) = stages.iter().position(|st| &st.name == name) else {
-            c.error(
+            c.unknown_key(
                 &field,
                 format!("no stage named \"{name}\""),
                 format!(
@@ -369,27 +369,48 @@ pub(super) fn check_port_hours(c: &mut Checker, raw: Option<&RawPort>, days: u32
     hours
 }
 
-/// Every unit that can reach a stage must find a lane group there that serves it.
+/// Every unit that can reach a stage must find a lane group there that serves it. The units
+/// that can occur come from the streams' mixes (a replayed trace may hold any combination).
 pub(super) fn check_lanes_serve_everyone(c: &mut Checker, port: &Port) {
     let regular: Vec<usize> = port.regular_stages().collect();
     let after = port
         .yard
         .after
         .and_then(|s| regular.iter().position(|&r| r == s));
-    let green_possible = port.arrivals.iter().any(|a| {
-        a.mix.green.iter().any(|&p| p > 0.0)
-            || matches!(&a.kind, ArrivalKind::Trace(r) if r.iter().any(|r| r.green == Some(true)))
-    });
-    let greens: &[bool] = if green_possible {
-        &[false, true]
-    } else {
-        &[false]
-    };
-    let modes: &[Mode] = if port.has_carriers() {
-        &Mode::ALL
-    } else {
-        &[Mode::SelfDriving]
-    };
+    // (mode, class, declaration, green) combinations that can occur.
+    let mut possible = std::collections::BTreeSet::new();
+    for a in &port.arrivals {
+        let any = matches!(a.kind, ArrivalKind::Trace(_));
+        let m = &a.mix;
+        for (k, class) in port.classes.iter().enumerate() {
+            if !any && m.class[k] == 0.0 {
+                continue;
+            }
+            for mode in Mode::ALL {
+                let p_mode = if mode == Mode::SelfDriving {
+                    m.self_driving[k]
+                } else {
+                    1.0 - m.self_driving[k]
+                };
+                let allowed =
+                    mode == Mode::SelfDriving || (class.cage_allowed && port.has_carriers());
+                if !allowed || (!any && p_mode == 0.0) {
+                    continue;
+                }
+                for (d, &wd) in m.declaration.iter().enumerate() {
+                    if !any && wd == 0.0 {
+                        continue;
+                    }
+                    for green in [false, true] {
+                        let p_green = if green { m.green[k] } else { 1.0 - m.green[k] };
+                        if any || p_green > 0.0 {
+                            possible.insert((mode as usize, k, d, green));
+                        }
+                    }
+                }
+            }
+        }
+    }
     // Whether stage `s` is visited individually (before the yard).
     let individual = |s: usize| {
         let r = regular.iter().position(|&x| x == s).or_else(|| {
@@ -407,35 +428,26 @@ pub(super) fn check_lanes_serve_everyone(c: &mut Checker, port: &Port) {
                 .any(|l| l.serves.accepts(mode, class, decl, green))
         };
         let mut missing = Vec::new();
-        for &green in greens {
-            for &mode in modes {
-                if mode == Mode::CageTruck && !individual(s) {
-                    if !serves(mode, None, None, green) {
-                        missing.push(format!(
-                            "{}cage-truck carriers",
-                            if green { "green " } else { "" }
-                        ));
-                    }
-                    continue;
+        for &(mode, k, d, green) in &possible {
+            let mode = Mode::ALL[mode];
+            if !port.declarations[d].passes[s] {
+                continue;
+            }
+            let tint = if green { "green " } else { "" };
+            if mode == Mode::CageTruck && !individual(s) {
+                if !serves(mode, None, None, green) {
+                    missing.push(format!("{tint}cage-truck carriers"));
                 }
-                for (k, class) in port.classes.iter().enumerate() {
-                    if mode == Mode::CageTruck && !class.cage_allowed {
-                        continue;
-                    }
-                    for (d, decl) in port.declarations.iter().enumerate() {
-                        if decl.passes[s] && !serves(mode, Some(k), Some(d), green) {
-                            missing.push(format!(
-                                "{}{} {} vehicles declared {}",
-                                if green { "green " } else { "" },
-                                mode.name(),
-                                class.name,
-                                decl.name
-                            ));
-                        }
-                    }
-                }
+            } else if !serves(mode, Some(k), Some(d), green) {
+                missing.push(format!(
+                    "{tint}{} {} vehicles declared {}",
+                    mode.name(),
+                    port.classes[k].name,
+                    port.declarations[d].name
+                ));
             }
         }
+        missing.dedup();
         if let Some(first) = missing.first() {
             c.error(
                 format!("stages[{s}].lanes"),

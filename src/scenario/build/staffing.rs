@@ -78,7 +78,7 @@ pub(super) fn check_staffing(
                                 format!("stage \"{stage}\" has no lane groups"),
                                 format!("give the stage's staff as a number: {stage} = 4"),
                             ),
-                            None => c.error(
+                            None => c.unknown_key(
                                 &field,
                                 format!("stage \"{stage}\" has no lane group \"{lane}\""),
                                 format!("lane groups: {}", lanes.join(", ")),
