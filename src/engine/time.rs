@@ -55,7 +55,7 @@ impl Time {
     /// The day this instant falls on (day 0 is the first simulated day).
     #[inline]
     pub fn day(self) -> u32 {
-        (self.0 / MINUTES_PER_DAY).floor() as u32
+        (self.0 / MINUTES_PER_DAY) as u32 // times are never negative: truncation is floor
     }
 
     /// Time since the most recent midnight, in `[0, 1440)` minutes.
@@ -67,13 +67,13 @@ impl Time {
     /// The hour of the day, 0..=23.
     #[inline]
     pub fn hour_of_day(self) -> usize {
-        ((self.time_of_day().0 / MINUTES_PER_HOUR) as usize).min(23)
+        ((self.0 / MINUTES_PER_HOUR) as u64 % 24) as usize
     }
 
     /// The hour index since time zero (hour 0 is 00:00–01:00 on day 0).
     #[inline]
     pub fn hour_index(self) -> u64 {
-        (self.0 / MINUTES_PER_HOUR).floor() as u64
+        (self.0 / MINUTES_PER_HOUR) as u64
     }
 
     /// The start of hour number `index` since time zero.
