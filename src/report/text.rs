@@ -49,16 +49,10 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
         thousands(v.in_system_at_start),
     ]);
     let p = &v.at_end;
+    t.row(vec!["in the port at end".into(), thousands(v.in_system_at_end)]);
     t.row(vec![
-        "in the port at end".into(),
-        format!(
-            "{}  (stages {}, yard {}, aboard carriers {}, exit {})",
-            thousands(v.in_system_at_end),
-            p.stages,
-            p.yard,
-            p.aboard_carriers,
-            p.exit
-        ),
+        "  at stages / in the yard / aboard carriers / at the exit".into(),
+        format!("{} / {} / {} / {}", p.stages, p.yard, p.aboard_carriers, p.exit),
     ]);
     t.row(vec![
         "mean in the port".into(),
