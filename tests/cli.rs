@@ -1172,6 +1172,16 @@ fn operations_mistakes_are_located_and_explained() {
             one_hinted("self_driving.drivers", "round_trip", &["a driver pool needs a `round_trip`"]),
         ),
         (
+            "round-trip-without-drivers",
+            ops("drivers = 300\nround_trip = {", "round_trip = $0{"),
+            one_hinted("self_driving.round_trip", "drivers = N", &["a `round_trip` without `drivers` has no effect"]),
+        ),
+        (
+            "convoy-longer-than-a-day",
+            ops("spacing = \"1m\" }", "spacing = $0\"1h\"$0 }"),
+            one("arrivals[1].convoy.spacing", &["40 vehicles 60 min apart take a day or more"]),
+        ),
+        (
             "min-load-above-slots",
             ops("min_load = 3", "min_load = $07$0"),
             one("cage_truck.min_load", &["min_load (7) is more than the carrier's 6 slots"]),

@@ -822,3 +822,70 @@ fn changing_fleets_or_lanes_keeps_the_same_vehicles() {
     };
     assert_eq!(attrs(&base), attrs(&bigger));
 }
+
+#[test]
+fn a_trace_line_with_a_mode_but_no_class_gets_a_class_that_can_go_that_way() {
+    // The mix is mostly dump trucks, which never ride a carrier: `cage_truck` lines without a
+    // class must get a car, `self_driving` lines either class in proportion.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("time,mode\n");
+    for i in 0..400 {
+        let mode = if i % 2 == 0 {
+            "cage_truck"
+        } else {
+            "self_driving"
+        };
+        csv.push_str(&format!("{:02}:{:02}:00,{mode}\n", 6 + i / 60, i % 60));
+    }
+    std::fs::write(dir.path().join("day.csv"), csv).unwrap();
+    let text = format!(
+        r#"{SIM}
+[[classes]]
+name = "car"
+
+[[classes]]
+name = "dump_truck"
+cage_truck = false
+
+[[arrivals]]
+name = "replay"
+trace = "day.csv"
+mix = {{ car = 0.2, dump_truck = 0.8 }}
+self_driving = 0.5
+
+[[stages]]
+name = "gate"
+servers = 4
+service = {{ dist = "constant", value = "1m" }}
+
+[cage_truck]
+carriers = 20
+slots = 6
+loading = {{ dist = "constant", value = "1m" }}
+max_wait = "30m"
+round_trip = {{ dist = "constant", value = "1h" }}
+"#
+    );
+    let s = portsim::scenario::parse_in(&text, "trace.toml", dir.path())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = run_recorded(&s, 2, 0);
+    let cage: Vec<usize> = r
+        .vehicle_records
+        .iter()
+        .filter(|v| v.mode == Mode::CageTruck)
+        .map(|v| v.class)
+        .collect();
+    assert_eq!(cage.len(), 200);
+    assert!(cage.iter().all(|&c| c == 0), "a dump truck went by carrier");
+    // Self-driving lines: P(car | self) = 0.2·0.5 / (0.2·0.5 + 0.8·1) = 1/9.
+    let cars = r
+        .vehicle_records
+        .iter()
+        .filter(|v| v.mode == Mode::SelfDriving && v.class == 0)
+        .count() as f64;
+    let sd = (200.0 * (1.0 / 9.0) * (8.0 / 9.0f64)).sqrt();
+    assert!(
+        (cars - 200.0 / 9.0).abs() < 4.0 * sd,
+        "{cars} cars among 200 self-driving lines"
+    );
+}

@@ -143,14 +143,39 @@ impl Mix {
     }
 
     /// Fills a replayed record's missing attributes from the mix (drawing all four numbers).
+    /// A record that gives its mode but not its class gets a class drawn from the mix given
+    /// that mode (a `cage_truck` line never gets a class that may not ride a carrier).
     pub fn complete<R: Rng + ?Sized>(&self, record: &TraceRecord, rng: &mut R) -> Attributes {
-        let drawn = self.draw_for(rng, record.class);
+        let class = match (record.class, record.mode) {
+            (Some(c), _) => Some(c),
+            (None, Some(mode)) => {
+                let u: f64 = rng.random();
+                Some(pick(&self.class_weights_given(mode), u))
+            }
+            (None, None) => None,
+        };
+        let drawn = self.draw_for(rng, class);
         Attributes {
             class: drawn.class,
             mode: record.mode.unwrap_or(drawn.mode),
             declaration: record.declaration.unwrap_or(drawn.declaration),
             green: record.green.unwrap_or(drawn.green),
         }
+    }
+
+    /// Class weights among vehicles of `mode`: w_c × P(mode | c).
+    pub fn class_weights_given(&self, mode: Mode) -> Vec<f64> {
+        self.class
+            .iter()
+            .zip(&self.self_driving)
+            .map(|(w, sd)| {
+                w * if mode == Mode::SelfDriving {
+                    *sd
+                } else {
+                    1.0 - sd
+                }
+            })
+            .collect()
     }
 
     /// The attributes every vehicle gets when nothing is left to chance (one class, one

@@ -3,8 +3,8 @@
 //!
 //! Offered load ρ = expected work a day ÷ capacity a day. A stage or resource with ρ ≥ 1
 //! cannot keep up on average: its queue grows without bound and no simulated statistic of it
-//! describes a steady state. Carriers are assumed to leave full, so for stages after the yard
-//! and for the fleet the figure is a lower bound: partial loads only add conveyances.
+//! describes a steady state. Carriers are assumed to leave full (slots ÷ the mean slots of a
+//! cage vehicle aboard), which partial loads only make worse: they add conveyances.
 
 use super::arrivals::Attributes;
 use super::{Mode, Port, RunSpec, ServiceOverride};
@@ -102,7 +102,7 @@ fn vehicle_mean(port: &Port, s: usize, a: &Attributes) -> f64 {
     dist.mean() * factor
 }
 
-/// Vehicles aboard a full carrier, given the mix of cage vehicles (by slots).
+/// Vehicles aboard a full carrier on average: slots ÷ the mean slots of a cage vehicle.
 fn full_load(port: &Port, cage: &[(Attributes, f64)]) -> f64 {
     let Some(c) = &port.yard.carriers else {
         return 1.0;
@@ -113,7 +113,7 @@ fn full_load(port: &Port, cage: &[(Attributes, f64)]) -> f64 {
     if n == 0.0 {
         1.0
     } else {
-        (f64::from(c.slots) / (slots / n)).floor().max(1.0)
+        (f64::from(c.slots) / (slots / n)).max(1.0)
     }
 }
 
@@ -245,7 +245,7 @@ pub fn resource_loads(port: &Port, run: &RunSpec) -> Vec<ResourceLoad> {
     let mut out = Vec::new();
     let resource = |name, demand: f64, capacity: f64| ResourceLoad {
         name,
-        demand_per_day: demand,
+        demand_per_day: demand + 0.0, // no negative zero
         capacity_per_day: capacity,
         offered_load: if capacity > 0.0 {
             demand / capacity

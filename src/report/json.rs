@@ -13,7 +13,7 @@ use crate::scenario::{Scenario, format_clock};
 use crate::stats::Summary;
 
 /// Version of the JSON layout; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 fn quantiles(s: &Summary) -> Value {
     json!({
@@ -28,7 +28,11 @@ fn range(r: DailyRange) -> Value {
 
 /// `null` for infinite values (a stage that never opens).
 fn finite(x: f64) -> Value {
-    if x.is_finite() { json!(x) } else { Value::Null }
+    if x.is_finite() {
+        json!(x + 0.0)
+    } else {
+        Value::Null
+    }
 }
 
 fn group(g: &GroupResult, stage_names: &[&str]) -> Value {

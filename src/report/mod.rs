@@ -25,6 +25,18 @@ pub fn warnings(port: &Port, loads: &[StageLoad], resources: &[ResourceLoad]) ->
             ));
         }
     }
+    for ((stage, load), schedules) in port.stages.iter().zip(loads).zip(port.schedules()) {
+        if stage.lanes.len() > 1 && load.visits_per_day > 0.0 && load.open_min_per_day > 0.0 {
+            for (lane, schedule) in stage.lanes.iter().zip(&schedules) {
+                if schedule.server_minutes_per_day() == 0.0 {
+                    out.push(format!(
+                        "lane group \"{}\" of stage \"{}\" is never staffed: units that only it serves can never pass",
+                        lane.name, stage.name
+                    ));
+                }
+            }
+        }
+    }
     for (stage, load) in port.stages.iter().zip(loads) {
         if load.is_overloaded() && load.open_min_per_day > 0.0 {
             out.push(format!(

@@ -49,10 +49,16 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
         thousands(v.in_system_at_start),
     ]);
     let p = &v.at_end;
-    t.row(vec!["in the port at end".into(), thousands(v.in_system_at_end)]);
+    t.row(vec![
+        "in the port at end".into(),
+        thousands(v.in_system_at_end),
+    ]);
     t.row(vec![
         "  at stages / in the yard / aboard carriers / at the exit".into(),
-        format!("{} / {} / {} / {}", p.stages, p.yard, p.aboard_carriers, p.exit),
+        format!(
+            "{} / {} / {} / {}",
+            p.stages, p.yard, p.aboard_carriers, p.exit
+        ),
     ]);
     t.row(vec![
         "mean in the port".into(),
@@ -148,7 +154,11 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
                     format!("{:.1}", g.crossing.p95),
                 ]);
             }
-            row.push(format!("{:.1}", g.yard.mean));
+            row.push(if g.yard.count == 0 {
+                "-".into()
+            } else {
+                format!("{:.1}", g.yard.mean)
+            });
             t.row(row);
         }
         push_body(w, &t);
@@ -404,17 +414,24 @@ pub fn validation(scenario: &Scenario) -> String {
         "stage",
         "servers",
         "service",
-        "mean min",
+        "mean min/unit",
         "units/day",
         "open server-h/day",
         "offered load",
     ]);
-    for (stage, load) in port.stages.iter().zip(&loads) {
+    for (i, (stage, load)) in port.stages.iter().zip(&loads).enumerate() {
         t.row(vec![
             stage.name.clone(),
             stage.servers.to_string(),
-            dist_name(stage.service.spec()).into(),
-            format!("{:.2}", stage.service.mean()),
+            service_label(port, i, stage),
+            format!(
+                "{:.2}",
+                if load.visits_per_day > 0.0 {
+                    load.work_min_per_day / load.visits_per_day
+                } else {
+                    stage.service.mean()
+                }
+            ),
             format!("{:.1}", load.visits_per_day),
             format!("{:.1}", load.open_min_per_day / 60.0),
             if load.offered_load.is_finite() {
@@ -466,6 +483,22 @@ fn header(w: &mut String, scenario: &Scenario, run: &RunSpec) {
 
 fn push_body(w: &mut String, t: &Table) {
     let _ = writeln!(w, "{}", t.render(2));
+}
+
+/// The stage's own distribution, marked when classes or declaration modes change it.
+fn service_label(port: &crate::model::Port, s: usize, stage: &crate::model::Stage) -> String {
+    use crate::model::ServiceOverride;
+    let overridden = port
+        .classes
+        .iter()
+        .map(|c| &c.service[s])
+        .chain(port.declarations.iter().map(|d| &d.service[s]))
+        .any(|o| !matches!(o, ServiceOverride::None));
+    format!(
+        "{}{}",
+        dist_name(stage.service.spec()),
+        if overridden { " + overrides" } else { "" }
+    )
 }
 
 fn dist_name(spec: &DistSpec) -> &'static str {

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use crate::engine::Time;
-use crate::model::{Class, Mode, TraceRecord};
+use crate::model::{Class, Mix, Mode, TraceRecord};
 
 /// One problem in a trace file.
 #[derive(Debug)]
@@ -30,6 +30,7 @@ pub fn read(
     classes: &[Class],
     declarations: &[String],
     carriers: bool,
+    mix: &Mix,
 ) -> Result<Vec<TraceRecord>, Vec<Problem>> {
     let problem = |message: String, hint: &str| Problem {
         message,
@@ -187,6 +188,18 @@ pub fn read(
                 ));
                 continue;
             }
+        }
+        if let (None, Some(mode)) = (class, mode)
+            && mix.class_weights_given(mode).iter().sum::<f64>() <= 0.0
+        {
+            problems.push(problem(
+                format!(
+                    "line {line}: a {} vehicle without a class, and the stream's mix has no class that goes that way",
+                    mode.name()
+                ),
+                "give the class in the file, or a mix with such a class",
+            ));
+            continue;
         }
         rows.push((
             date,

@@ -166,12 +166,14 @@ impl Sim<'_> {
     fn start(&mut self, now: Time, s: usize, g: usize, unit: Unit) {
         let journey = *self.journey(unit);
         if !journey.resumed {
+            let wait = (now - journey.queued_at).minutes();
             if journey.measured {
-                let wait = (now - journey.queued_at).minutes();
                 self.stages[s].wait.record(wait);
-                for i in 0..self.unit_len(unit) {
-                    let v = self.unit_vehicle(unit, i);
-                    self.rec.stage_wait(s, &self.vehicles[v as usize], wait);
+            }
+            for i in 0..self.unit_len(unit) {
+                let vehicle = &self.vehicles[self.unit_vehicle(unit, i) as usize];
+                if vehicle.journey.measured {
+                    self.rec.stage_wait(s, vehicle, wait);
                 }
             }
             self.note_visit(unit, s, |visit| visit.start = Some(now));

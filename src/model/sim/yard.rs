@@ -337,13 +337,15 @@ impl Sim<'_> {
         let trip_id = self.yard.next_trip_id;
         self.yard.next_trip_id += 1;
         let mut pass = 0u64;
-        let (mut green, mut measured) = (false, true);
+        // The carrier's own (unit) observations count if any vehicle aboard arrived inside
+        // the measured window; each vehicle's observations follow its own arrival.
+        let (mut green, mut measured) = (false, false);
         for &v in &aboard {
             let vehicle = &mut self.vehicles[v as usize];
             vehicle.past_yard = true;
             pass |= vehicle.journey.pass;
             green |= vehicle.journey.green;
-            measured &= vehicle.journey.measured;
+            measured |= vehicle.journey.measured;
             if vehicle.journey.measured {
                 self.yard
                     .loading_wait

@@ -10,13 +10,19 @@ use crate::model::{ArrivalKind, ArrivalStream, Class, Convoy, DaySet, Mix, RateP
 use crate::scenario::raw::{RawArrivals, RawShare};
 use crate::scenario::trace;
 
+/// What the arrival checks need to know about the rest of the scenario.
+#[derive(Clone, Copy)]
+pub(super) struct Context<'a> {
+    pub classes: &'a [Class],
+    pub names: &'a Names,
+    pub carriers: bool,
+    pub base: &'a Path,
+}
+
 pub(super) fn check_arrivals(
     c: &mut Checker,
     raw: &[RawArrivals],
-    classes: &[Class],
-    names: &Names,
-    carriers: bool,
-    base: &Path,
+    cx: &Context<'_>,
 ) -> Vec<ArrivalStream> {
     if raw.is_empty() {
         c.error(
@@ -30,8 +36,8 @@ pub(super) fn check_arrivals(
     for (i, a) in raw.iter().enumerate() {
         let at = |f: &str| format!("arrivals[{i}].{f}");
         c.name(&at("name"), &a.name, &mut seen, "arrival stream");
-        let mix = check_mix(c, i, a, classes, names, carriers);
-        let kind = check_kind(c, i, a, classes, names, carriers, base);
+        let mix = check_mix(c, i, a, cx);
+        let kind = check_kind(c, i, a, cx, &mix);
         if let Some(kind) = kind {
             streams.push(ArrivalStream {
                 name: a.name.clone(),
@@ -47,11 +53,15 @@ fn check_kind(
     c: &mut Checker,
     i: usize,
     a: &RawArrivals,
-    classes: &[Class],
-    names: &Names,
-    carriers: bool,
-    base: &Path,
+    cx: &Context<'_>,
+    mix: &Mix,
 ) -> Option<ArrivalKind> {
+    let Context {
+        classes,
+        names,
+        carriers,
+        base,
+    } = *cx;
     let at = |f: &str| format!("arrivals[{i}].{f}");
     let given: Vec<&str> = [
         ("rate", a.rate.is_some()),
@@ -211,6 +221,14 @@ fn check_kind(
             }
             (None, None) => DaySet::Every,
         };
+        let spacing = convoy.spacing.map_or(0.0, |s| s.0);
+        if f64::from(vehicles.saturating_sub(1)) * spacing >= 1440.0 {
+            c.error(
+                at("convoy.spacing"),
+                format!("{vehicles} vehicles {spacing} min apart take a day or more, so batches would overlap"),
+                "a batch must arrive within 24 hours; shorten the spacing",
+            );
+        }
         if convoy.at.0 >= 1440.0 {
             c.error(
                 at("convoy.at"),
@@ -227,7 +245,13 @@ fn check_kind(
         }));
     }
     let file = a.trace.as_ref().expect("one of the four is given");
-    match trace::read(&base.join(file), classes, &names.declarations, carriers) {
+    match trace::read(
+        &base.join(file),
+        classes,
+        &names.declarations,
+        carriers,
+        mix,
+    ) {
         Ok(records) => Some(ArrivalKind::Trace(records)),
         Err(problems) => {
             for p in problems {
@@ -239,14 +263,13 @@ fn check_kind(
 }
 
 /// The stream's mix: class shares, self-driving share, declaration shares, green share.
-fn check_mix(
-    c: &mut Checker,
-    i: usize,
-    a: &RawArrivals,
-    classes: &[Class],
-    names: &Names,
-    carriers: bool,
-) -> Mix {
+fn check_mix(c: &mut Checker, i: usize, a: &RawArrivals, cx: &Context<'_>) -> Mix {
+    let Context {
+        classes,
+        names,
+        carriers,
+        ..
+    } = *cx;
     let at = |f: &str| format!("arrivals[{i}].{f}");
     let class = match &a.mix {
         Some(m) => shares(c, &at("mix"), m, &names.classes, ("class", "classes")),

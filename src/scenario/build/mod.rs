@@ -143,14 +143,13 @@ pub(super) fn build(raw: &RawScenario, base: &Path) -> Result<(Port, RunSpec), V
     };
     let stages = stages::check_stages(&mut c, &raw.stages, &names);
     let yard = operations::check_yard(&mut c, raw, &classes);
-    let arrivals = arrivals::check_arrivals(
-        &mut c,
-        &raw.arrivals,
-        &classes,
-        &names,
-        yard.carriers.is_some(),
+    let context = arrivals::Context {
+        classes: &classes,
+        names: &names,
+        carriers: yard.carriers.is_some(),
         base,
-    );
+    };
+    let arrivals = arrivals::check_arrivals(&mut c, &raw.arrivals, &context);
     let roster = raw
         .staffing
         .as_ref()

@@ -205,6 +205,13 @@ pub(super) fn check_yard(c: &mut Checker, raw: &RawScenario, classes: &[Class]) 
                 .round_trip
                 .as_ref()
                 .and_then(|d| check_dist(c, "self_driving.round_trip", d));
+            if pool.is_none() && sd.round_trip.is_some() {
+                c.error(
+                    "self_driving.round_trip",
+                    "a `round_trip` without `drivers` has no effect: drivers are unlimited",
+                    "add `drivers = N` to limit the pool, or remove round_trip",
+                );
+            }
             if pool.is_some() && sd.round_trip.is_none() {
                 c.error(
                     "self_driving.drivers",

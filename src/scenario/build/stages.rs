@@ -232,8 +232,11 @@ fn check_lane_group(
                     serves.declarations[i] = true;
                 } else {
                     let mut valid = vec!["all", "self_driving", "cage_truck", "green"];
-                    valid.extend(names.classes.iter().map(String::as_str));
-                    valid.extend(names.declarations.iter().map(String::as_str));
+                    for name in names.classes.iter().chain(&names.declarations) {
+                        if !valid.contains(&name.as_str()) {
+                            valid.push(name);
+                        }
+                    }
                     c.error(
                         format!("{at}.serves[{k}]"),
                         format!("\"{other}\" is not a mode, class, declaration mode or \"green\""),
