@@ -23,8 +23,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use compare::{Comparison, compare};
 pub use plan::{
-    Bounds, Candidate, Evaluation, Metric, MetricCi, Objective, Op, Plan, PlanError, PlanSettings,
-    Rejected, Roster, Target, plan,
+    Bounds, Candidate, DEFAULT_CONFIRM_REPLICATIONS, DEFAULT_REPLICATIONS, Evaluation, Metric,
+    MetricCi, Move, Objective, Op, Plan, PlanError, PlanSettings, Rejected, Roster, Stat, Target,
+    Unit, plan,
 };
 pub use replicate::{Grid, Replicated, replicate, replication_seed, run_grid};
 pub use sweep::{SweepPoint, grid, sweep};

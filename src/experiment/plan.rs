@@ -81,7 +81,10 @@ const STATS: [(Stat, &str); 5] = [
 ];
 
 fn stat_name(stat: Stat) -> &'static str {
-    STATS.iter().find(|(s, _)| *s == stat).map_or("", |(_, n)| n)
+    STATS
+        .iter()
+        .find(|(s, _)| *s == stat)
+        .map_or("", |(_, n)| n)
 }
 
 fn pick(s: &crate::stats::Summary, stat: Stat) -> f64 {
@@ -179,7 +182,11 @@ impl Metric {
                     .iter()
                     .map(|s| s.wait.count as f64 * s.wait.mean)
                     .sum();
-                if first == 0 { 0.0 } else { total / first as f64 }
+                if first == 0 {
+                    0.0
+                } else {
+                    total / first as f64
+                }
             }
             Metric::StageWait(k, s) => pick(&r.stages[k].wait, s),
             Metric::Utilization(k) => r.stages[k].utilization,
@@ -269,7 +276,9 @@ impl Target {
                 if limit_text.parse::<f64>().is_ok() {
                     return Err(plan_error(
                         format!("{arg}: the limit \"{limit_text}\" has no unit"),
-                        format!("{name} is a time: write {limit_text}m for minutes or {limit_text}h for hours"),
+                        format!(
+                            "{name} is a time: write {limit_text}m for minutes or {limit_text}h for hours"
+                        ),
                     ));
                 }
                 parse_duration(limit_text)
@@ -448,7 +457,9 @@ impl PlanSettings {
         let planning = &scenario.experiment.planning;
         let n = port.stages.len();
         let get = |v: &Vec<Option<u32>>, k: usize| v.get(k).copied().flatten();
-        let mut min: Vec<u32> = (0..n).map(|k| get(&planning.min_staff, k).unwrap_or(0)).collect();
+        let mut min: Vec<u32> = (0..n)
+            .map(|k| get(&planning.min_staff, k).unwrap_or(0))
+            .collect();
         let mut max: Vec<u32> = port
             .stages
             .iter()
@@ -464,7 +475,11 @@ impl PlanSettings {
                     format!("--max-staff {arg} is not STAGE=N or N"),
                     format!(
                         "e.g. --max-staff declaration=8 (at most 8 in any shift) or --max-staff 40 (all stages together); stages: {}",
-                        port.stages.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+                        port.stages
+                            .iter()
+                            .map(|s| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )
             };
@@ -472,15 +487,23 @@ impl PlanSettings {
                 None => per_shift = Some(arg.trim().parse().map_err(|_| bad())?),
                 Some((stage, value)) => {
                     let stage = stage.trim();
-                    let k = port.stages.iter().position(|s| s.name == stage).ok_or_else(|| {
-                        plan_error(
-                            format!("--max-staff {arg}: no stage named \"{stage}\""),
-                            format!(
-                                "stages: {}",
-                                port.stages.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
-                            ),
-                        )
-                    })?;
+                    let k = port
+                        .stages
+                        .iter()
+                        .position(|s| s.name == stage)
+                        .ok_or_else(|| {
+                            plan_error(
+                                format!("--max-staff {arg}: no stage named \"{stage}\""),
+                                format!(
+                                    "stages: {}",
+                                    port.stages
+                                        .iter()
+                                        .map(|s| s.name.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            )
+                        })?;
                     max[k] = value.trim().parse().map_err(|_| bad())?;
                 }
             }
@@ -512,7 +535,11 @@ impl PlanSettings {
         }
         Ok(PlanSettings {
             targets,
-            bounds: Bounds { min, max, per_shift },
+            bounds: Bounds {
+                min,
+                max,
+                per_shift,
+            },
             replications,
             confirm_replications: confirm,
         })
@@ -802,7 +829,10 @@ impl Search<'_> {
         // the minutes of that hour the shift covers.
         let mut arrivals = 0.0;
         for h in 0..24 {
-            let (a, b) = (h as f64 * MINUTES_PER_HOUR, (h + 1) as f64 * MINUTES_PER_HOUR);
+            let (a, b) = (
+                h as f64 * MINUTES_PER_HOUR,
+                (h + 1) as f64 * MINUTES_PER_HOUR,
+            );
             let mut covered = 0.0;
             for offset in [0.0, MINUTES_PER_DAY] {
                 let (s, e) = (start - offset, start - offset + len);
@@ -846,7 +876,11 @@ impl Search<'_> {
                 .iter()
                 .enumerate()
                 .map(|(j, &w)| {
-                    let servers = if w > 0.0 { (w / len).floor() as u32 + 1 } else { 0 };
+                    let servers = if w > 0.0 {
+                        (w / len).floor() as u32 + 1
+                    } else {
+                        0
+                    };
                     let servers = servers.min(self.port().stages[j].servers);
                     (servers * self.step(j)).clamp(b.min[j], b.max[j])
                 })
@@ -988,7 +1022,10 @@ impl Search<'_> {
         let mut met = Vec::new();
         let (mut score, mut pressure) = (0.0, 0.0);
         for t in &self.settings.targets {
-            let f = figures.iter().find(|f| f.metric == t.metric).expect("target figure");
+            let f = figures
+                .iter()
+                .find(|f| f.metric == t.metric)
+                .expect("target figure");
             let bound = f.bound(t.op);
             met.push(t.excess(bound, false) <= 0.0);
             score += t.excess(bound, false);
@@ -1132,12 +1169,17 @@ impl Search<'_> {
 
     /// The whole search: screen, then confirm. Returns (recommended, best effort, confirmed).
     fn run(&mut self, start: Roster) -> (Option<Candidate>, Option<Candidate>, bool) {
-        let (screen, confirm) = (self.settings.replications, self.settings.confirm_replications);
+        let (screen, confirm) = (
+            self.settings.replications,
+            self.settings.confirm_replications,
+        );
         let Some((screened, feasible)) = self.descend_to_minimum(start.clone(), screen) else {
             return (self.best_so_far(screen), None, false);
         };
         if !feasible {
-            let best = self.candidate(&screened, confirm).or_else(|| self.best_so_far(screen));
+            let best = self
+                .candidate(&screened, confirm)
+                .or_else(|| self.best_so_far(screen));
             return (None, best, false);
         }
         match self.descend_to_minimum(screened.clone(), confirm) {
@@ -1184,15 +1226,24 @@ mod tests {
     fn targets_parse_with_units() {
         let s = port();
         let t = Target::parse("p95_clearance <= 4h", &s.port).unwrap();
-        assert_eq!((t.metric, t.op, t.limit), (Metric::Clearance(Stat::P95), Op::AtMost, 240.0));
+        assert_eq!(
+            (t.metric, t.op, t.limit),
+            (Metric::Clearance(Stat::P95), Op::AtMost, 240.0)
+        );
         let t = Target::parse("throughput >= 700/day", &s.port).unwrap();
-        assert_eq!((t.metric, t.op, t.limit), (Metric::Throughput, Op::AtLeast, 700.0));
+        assert_eq!(
+            (t.metric, t.op, t.limit),
+            (Metric::Throughput, Op::AtLeast, 700.0)
+        );
         let t = Target::parse("utilization.lanes <= 85%", &s.port).unwrap();
         assert!((t.limit - 0.85).abs() < 1e-12);
         let t = Target::parse("mean_wait.lanes<=90s", &s.port).unwrap();
         assert_eq!(t.metric, Metric::StageWait(0, Stat::Mean));
         let e = Target::parse("p95_clearence <= 4h", &s.port).unwrap_err();
-        assert!(e.hint.starts_with("the nearest metrics are p95_clearance"), "{e}");
+        assert!(
+            e.hint.starts_with("the nearest metrics are p95_clearance"),
+            "{e}"
+        );
         let e = Target::parse("p95_clearance <= 4", &s.port).unwrap_err();
         assert!(e.message.contains("no unit"), "{e}");
         assert!(Target::parse("p95_clearance < 4h", &s.port).is_err());
@@ -1223,6 +1274,11 @@ mod tests {
         // Offered load 7 servers: the bound is 8 servers of 2 staff.
         assert_eq!(search.static_bound().staff, vec![vec![16]]);
         assert_eq!(search.grid_size(), 21.0);
-        assert_eq!(search.staff_hours(&Roster { staff: vec![vec![16]] }), 16.0 * 24.0);
+        assert_eq!(
+            search.staff_hours(&Roster {
+                staff: vec![vec![16]]
+            }),
+            16.0 * 24.0
+        );
     }
 }

@@ -43,7 +43,14 @@ pub fn replicate(
     let run = overrides.apply(scenario.run);
     let mut outcomes = Vec::new();
     let mut indices = Vec::new();
-    for (i, o) in grid.outcomes.into_iter().next().unwrap_or_default().into_iter().enumerate() {
+    for (i, o) in grid
+        .outcomes
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
         if let Some(o) = o {
             outcomes.push(o);
             indices.push(i as u32);

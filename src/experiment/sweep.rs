@@ -76,7 +76,12 @@ mod tests {
         let points = grid(&[a, b]);
         let labels: Vec<String> = points
             .iter()
-            .map(|p| p.iter().map(|x| x.value.text.clone()).collect::<Vec<_>>().join(" "))
+            .map(|p| {
+                p.iter()
+                    .map(|x| x.value.text.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect();
         assert_eq!(labels, ["2 1m", "2 2m", "3 1m", "3 2m", "4 1m", "4 2m"]);
     }

@@ -238,3 +238,10 @@ pub fn json_value(scenario: &Scenario, outcome: &Outcome) -> serde_json::Value {
     };
     serde_json::to_value(&doc).expect("plain data always serializes")
 }
+
+/// `v` pretty-printed, ending in a newline.
+pub(super) fn pretty(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("JSON values always serialize");
+    s.push('\n');
+    s
+}

@@ -224,7 +224,7 @@ pub fn validation(scenario: &Scenario) -> String {
     out
 }
 
-fn header(w: &mut String, scenario: &Scenario, run: &RunSpec) {
+pub(super) fn header(w: &mut String, scenario: &Scenario, run: &RunSpec) {
     let _ = writeln!(w, "portsim · {}", scenario.port.name);
     let _ = writeln!(w, "  scenario  {}", scenario.origin);
     let _ = writeln!(
@@ -238,11 +238,36 @@ fn header(w: &mut String, scenario: &Scenario, run: &RunSpec) {
     );
 }
 
-fn push_body(w: &mut String, t: &Table) {
+pub(super) fn push_body(w: &mut String, t: &Table) {
     let _ = writeln!(w, "{}", t.render(2));
 }
 
-fn dist_name(spec: &DistSpec) -> &'static str {
+/// Servers each shift opens at each stage (`None` without a roster).
+pub(super) fn roster_table(port: &crate::model::Port) -> Option<Table> {
+    let roster = port.roster.as_ref()?;
+    let mut headers = vec!["stage".to_string()];
+    headers.extend(roster.shifts.iter().map(|s| {
+        format!(
+            "{} {}-{}",
+            s.name,
+            format_clock(s.start.minutes()),
+            format_clock(s.end.minutes())
+        )
+    }));
+    let mut t = Table::new(headers);
+    for (i, stage) in port.stages.iter().enumerate() {
+        let mut row = vec![stage.name.clone()];
+        row.extend((0..roster.shifts.len()).map(|k| {
+            roster
+                .open_servers(k, i, stage.servers, stage.staff_per_server)
+                .to_string()
+        }));
+        t.row(row);
+    }
+    Some(t)
+}
+
+pub(super) fn dist_name(spec: &DistSpec) -> &'static str {
     match spec {
         DistSpec::Constant { .. } => "constant",
         DistSpec::Exponential { .. } => "exponential",

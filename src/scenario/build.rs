@@ -10,8 +10,8 @@ use super::raw::{
     DistKind, RawArrivals, RawDist, RawPlanning, RawPolicy, RawScenario, RawShift, RawStaffing,
     RawStage, Weekday,
 };
-use super::{ExperimentSpec, Planning};
 use super::units::{DurationField, format_clock};
+use super::{ExperimentSpec, Planning};
 use crate::dist::{Dist, DistSpec};
 use crate::engine::{Duration, MINUTES_PER_DAY};
 use crate::model::{

@@ -185,8 +185,9 @@ impl Template {
     pub fn setting(&self, arg: &str) -> Result<(Field, Vec<ParamValue>), ScenarioError> {
         let Some((path, values)) = arg.split_once('=') else {
             return Err(self.error(
-                Diagnostic::new("", format!("`{arg}` is not PATH=VALUES"))
-                    .hint("e.g. stages.declaration.servers=4,6,8 or stages.inspection.service.mean=2m,3m"),
+                Diagnostic::new("", format!("`{arg}` is not PATH=VALUES")).hint(
+                    "e.g. stages.declaration.servers=4,6,8 or stages.inspection.service.mean=2m,3m",
+                ),
             ));
         };
         let field = self.field(path, arg)?.clone();
@@ -460,7 +461,12 @@ fn add_optional_fields(doc: &DocumentMut, out: &mut Vec<Field>) {
             .and_then(Item::as_array_of_tables)
             .map(|a| {
                 a.iter()
-                    .map(|t| t.get("name").and_then(Item::as_str).unwrap_or("").to_string())
+                    .map(|t| {
+                        t.get("name")
+                            .and_then(Item::as_str)
+                            .unwrap_or("")
+                            .to_string()
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -625,7 +631,11 @@ fn scalar(kind: FieldKind, text: &str) -> Result<f64, (String, Option<String>)> 
 }
 
 /// The `n` candidates nearest to `target` by edit distance (ties in listing order).
-pub fn nearest<'c>(target: &str, candidates: impl Iterator<Item = &'c str>, n: usize) -> Vec<&'c str> {
+pub fn nearest<'c>(
+    target: &str,
+    candidates: impl Iterator<Item = &'c str>,
+    n: usize,
+) -> Vec<&'c str> {
     let mut scored: Vec<(usize, usize, &str)> = candidates
         .enumerate()
         .map(|(i, c)| (edit_distance(target, c), i, c))
@@ -736,25 +746,36 @@ staff = { declaration = 4, inspection = 12, secondary = 2 }
         assert_eq!(f.index_path, "stages[1].refer.probability");
         assert_eq!(f.kind, FieldKind::Number);
         let f = t.field("stages.declaration.service.mean", "x").unwrap();
-        assert_eq!((f.kind, f.current.as_deref()), (FieldKind::Duration, Some("\"6m\"")));
+        assert_eq!(
+            (f.kind, f.current.as_deref()),
+            (FieldKind::Duration, Some("\"6m\""))
+        );
     }
 
     #[test]
     fn values_change_the_scenario() {
         let t = template();
         let set = |args: &[&str]| {
-            let changes: Vec<Assignment> =
-                args.iter().map(|a| t.assignment(a).unwrap()).collect();
+            let changes: Vec<Assignment> = args.iter().map(|a| t.assignment(a).unwrap()).collect();
             t.with(&changes).unwrap()
         };
-        let s = set(&["stages.declaration.servers=5", "stages.declaration.service.mean=8m"]);
+        let s = set(&[
+            "stages.declaration.servers=5",
+            "stages.declaration.service.mean=8m",
+        ]);
         assert_eq!(s.port.stages[0].servers, 5);
         assert!((s.port.stages[0].service.mean() - 8.0).abs() < 1e-9);
-        let s = set(&["staffing.shifts.night.staff.secondary=1", "staffing.handover=15m"]);
+        let s = set(&[
+            "staffing.shifts.night.staff.secondary=1",
+            "staffing.handover=15m",
+        ]);
         let roster = s.port.roster.unwrap();
         assert_eq!(roster.shifts[0].staff[2], 1);
         assert_eq!(roster.handover.minutes(), 15.0);
-        let s = set(&["simulation.days=9", "stages.inspection.refer.probability=0.5"]);
+        let s = set(&[
+            "simulation.days=9",
+            "stages.inspection.refer.probability=0.5",
+        ]);
         assert_eq!(s.run.days, 9);
         assert_eq!(s.port.stages[1].refer.unwrap().probability, 0.5);
         // The base is untouched.
@@ -773,7 +794,11 @@ staff = { declaration = 4, inspection = 12, secondary = 2 }
             "{hint}"
         );
         let e = t.field("stages.declaration.name", "--set x").unwrap_err();
-        assert!(e.diagnostics()[0].message.contains("not a number, duration or rate"));
+        assert!(
+            e.diagnostics()[0]
+                .message
+                .contains("not a number, duration or rate")
+        );
     }
 
     #[test]
@@ -782,10 +807,19 @@ staff = { declaration = 4, inspection = 12, secondary = 2 }
         let e = t.setting("stages.declaration.service.mean=8").unwrap_err();
         let d = &e.diagnostics()[0];
         assert!(d.message.contains("is a duration"), "{d:?}");
-        assert_eq!(d.hint.as_deref(), Some("write 8m for 8 minutes (units s, m, h, d; e.g. 90s, 1h30m)"));
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("write 8m for 8 minutes (units s, m, h, d; e.g. 90s, 1h30m)")
+        );
         assert_eq!(d.location.as_ref().unwrap().line, 14);
         let e = t.setting("stages.declaration.servers=6m").unwrap_err();
-        assert!(e.diagnostics()[0].hint.as_deref().unwrap().contains("without units"));
+        assert!(
+            e.diagnostics()[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("without units")
+        );
     }
 
     #[test]
@@ -818,11 +852,18 @@ staff = { declaration = 4, inspection = 12, secondary = 2 }
         let d = &e.diagnostics()[0];
         assert_eq!(d.field, "stages[0].servers");
         assert!(
-            d.message.contains("(value set by stages.declaration.servers=0)"),
+            d.message
+                .contains("(value set by stages.declaration.servers=0)"),
             "{}",
             d.message
         );
-        assert!(d.location.as_ref().unwrap().text.contains("servers = 0   # desks"));
+        assert!(
+            d.location
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("servers = 0   # desks")
+        );
     }
 
     #[test]
