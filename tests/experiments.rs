@@ -211,7 +211,10 @@ fn replication_seeds_follow_the_documented_derivation() {
     let r1 = run(&s, 20240301, 1, 2, 2);
     // (serde_json reads floats to within an ulp; the output itself round-trips.)
     let mean = single["clearance_min"]["mean"].as_f64().unwrap();
-    assert!((mean - r1.clearance.mean).abs() <= 1e-12 * r1.clearance.mean, "{mean}");
+    assert!(
+        (mean - r1.clearance.mean).abs() <= 1e-12 * r1.clearance.mean,
+        "{mean}"
+    );
     // The warm-up is discarded in every replication: each one starts counting at a midnight
     // with the warm-up's leftovers as `in_system_at_start`.
     assert_eq!(out["warmup_days"], 2);
@@ -364,7 +367,8 @@ fn planner_finds_the_erlang_c_minimum() {
         );
         let s = scenario(&text);
         let target = format!("mean_wait <= {}s", limit * 60.0);
-        let settings = PlanSettings::new(&s, &[target.clone()], &[], None, None).unwrap();
+        let settings =
+            PlanSettings::new(&s, std::slice::from_ref(&target), &[], None, None).unwrap();
         let plan = experiment::plan(&s, &Overrides::default(), &settings, Control::default());
         let rec = plan
             .recommended
@@ -602,4 +606,44 @@ fn sweep_writes_csv_rows_for_every_point() {
     // More staff, shorter declaration waits (same vehicles in every point).
     let wait = |row: &str| row.split(',').nth(8).unwrap().parse::<f64>().unwrap();
     assert!(wait(&rows[2]) > wait(&rows[4]) && wait(&rows[4]) > wait(&rows[6]));
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_prints_what_finished() {
+    // 200 one-year replications on one thread would take minutes; SIGINT after a second and a
+    // half stops the run after the replications in progress.
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("portsim"))
+        .current_dir(root())
+        .args([
+            "run",
+            "scenarios/mmc-8.toml",
+            "-n",
+            "200",
+            "--threads",
+            "1",
+            "--json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("portsim starts");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let v = json_of(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(v["interrupted"], true);
+    let finished = v["replications"].as_u64().unwrap();
+    assert!(finished < 200);
+    assert_eq!(
+        v["replication_seeds"].as_array().unwrap().len() as u64,
+        finished
+    );
+    assert_eq!(v["replications_requested"], 200);
 }

@@ -694,7 +694,7 @@ pub fn plan(
     };
     control.progress().start(None, "rosters");
     let start = search.static_bound();
-    let result = search.run(start.clone());
+    let result = search.run(&start);
     control.progress().finish();
     let (recommended, best_effort, confirmed) = result;
     let confirm = settings.confirm_replications;
@@ -830,8 +830,8 @@ impl Search<'_> {
         let mut arrivals = 0.0;
         for h in 0..24 {
             let (a, b) = (
-                h as f64 * MINUTES_PER_HOUR,
-                (h + 1) as f64 * MINUTES_PER_HOUR,
+                f64::from(h) * MINUTES_PER_HOUR,
+                f64::from(h + 1) * MINUTES_PER_HOUR,
             );
             let mut covered = 0.0;
             for offset in [0.0, MINUTES_PER_DAY] {
@@ -1168,13 +1168,13 @@ impl Search<'_> {
     }
 
     /// The whole search: screen, then confirm. Returns (recommended, best effort, confirmed).
-    fn run(&mut self, start: Roster) -> (Option<Candidate>, Option<Candidate>, bool) {
+    fn run(&mut self, start: &Roster) -> (Option<Candidate>, Option<Candidate>, bool) {
         let (screen, confirm) = (
             self.settings.replications,
             self.settings.confirm_replications,
         );
         let Some((screened, feasible)) = self.descend_to_minimum(start.clone(), screen) else {
-            return (self.best_so_far(screen), None, false);
+            return self.stopped(screen);
         };
         if !feasible {
             let best = self
@@ -1185,8 +1185,32 @@ impl Search<'_> {
         match self.descend_to_minimum(screened.clone(), confirm) {
             Some((r, true)) => (self.candidate(&r, confirm), None, true),
             Some((r, false)) => (None, self.candidate(&r, confirm), false),
-            None => (self.best_so_far(screen), None, false),
+            None => self.stopped(screen),
         }
+    }
+
+    /// After an interruption: the cheapest roster found feasible so far (unconfirmed), else
+    /// the one closest to the targets.
+    fn stopped(&self, reps: u32) -> (Option<Candidate>, Option<Candidate>, bool) {
+        match self.best_so_far(reps) {
+            Some(best) => (Some(best), None, false),
+            None => (None, self.closest_so_far(reps), false),
+        }
+    }
+
+    /// The evaluated roster with the smallest target shortfall.
+    fn closest_so_far(&self, reps: u32) -> Option<Candidate> {
+        let mut best: Option<(f64, f64, &Roster)> = None;
+        for ((r, n), e) in &self.cache {
+            if *n != reps {
+                continue;
+            }
+            let key = (e.score, self.cost(r), r);
+            if best.is_none_or(|b| (key.0, key.1, key.2) < (b.0, b.1, b.2)) {
+                best = Some(key);
+            }
+        }
+        best.and_then(|(_, _, r)| self.cached_candidate(r, reps))
     }
 
     /// After an interruption: the cheapest roster found feasible so far, unconfirmed.

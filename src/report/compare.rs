@@ -43,10 +43,13 @@ fn describe(c: &Config<'_>) -> String {
     s
 }
 
+/// A figure's interval and its per-replication values, for one configuration.
+type Sample = Option<(MeanCi, Vec<f64>)>;
+
 struct Computed {
     figures: Vec<KeyFigure>,
     /// `cis[figure][config]`.
-    cis: Vec<Vec<Option<(MeanCi, Vec<f64>)>>>,
+    cis: Vec<Vec<Sample>>,
 }
 
 fn compute(configs: &[Config<'_>], cmp: &Comparison) -> Computed {

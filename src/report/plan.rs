@@ -401,11 +401,11 @@ pub fn plan_text(scenario: &Scenario, plan: &Plan) -> String {
         None => {
             let _ = writeln!(
                 w,
-                "No roster within the bounds meets every target{}.",
+                "{}",
                 if plan.interrupted {
-                    " among those evaluated"
+                    "None of the rosters evaluated before the interruption meets every target."
                 } else {
-                    ""
+                    "No roster within the bounds meets every target."
                 }
             );
             if let Some(c) = &plan.best_effort {
@@ -422,10 +422,12 @@ pub fn plan_text(scenario: &Scenario, plan: &Plan) -> String {
                     let _ = writeln!(w, "{}", figures_table(plan, port, c));
                 }
             }
-            let _ = writeln!(
-                w,
-                "Raise the bounds (--max-staff, [planning] max_staff) or relax the targets.\n"
-            );
+            if !plan.interrupted {
+                let _ = writeln!(
+                    w,
+                    "Raise the bounds (--max-staff, [planning] max_staff) or relax the targets.\n"
+                );
+            }
         }
     }
     if !plan.rejected.is_empty() {

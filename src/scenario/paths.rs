@@ -207,7 +207,7 @@ impl Template {
         if values.len() != 1 {
             return Err(self.error(
                 Diagnostic::new(
-                    field.path.clone(),
+                    field.path,
                     format!("`{arg}` gives {} values; one is needed here", values.len()),
                 )
                 .hint("give a single value, e.g. stages.declaration.servers=6"),
