@@ -420,7 +420,10 @@ fn planner_on_the_baseline_returns_a_roster_and_its_evidence() {
     assert!(toml.contains("[[staffing.shifts]]") && toml.contains("name = \"night\""));
     // The snippet pasted into the scenario gives the recommended roster back.
     let base = std::fs::read_to_string(root().join("scenarios/horgos-baseline.toml")).unwrap();
-    let pasted = format!("{}{toml}", &base[..base.find("[staffing]").unwrap()]);
+    let pasted = format!(
+        "{}{toml}",
+        &base[..base.find("[[staffing.shifts]]").unwrap()]
+    );
     let s = scenario(&pasted);
     let staff: Vec<u32> = s
         .port
@@ -646,4 +649,37 @@ fn ctrl_c_stops_cleanly_and_prints_what_finished() {
         finished
     );
     assert_eq!(v["replications_requested"], 200);
+}
+
+#[test]
+fn bad_experiment_settings_in_the_file_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[simulation]\nname = \"x\"\ndays = 2\nreplications = 0\n\n\
+                [[arrivals]]\nname = \"a\"\nrate = \"1/m\"\n\n\
+                [[stages]]\nname = \"s\"\nservers = 2\nservice = { dist = \"exponential\", mean = \"1m\" }\n\n\
+                [planning]\ncost_per_hour = { s = 3, desks = 2 }\nmax_staff = { s = 1 }\nmin_staff = { s = 2 }\nreplications = 1\n";
+    std::fs::write(dir.path().join("bad.toml"), text).unwrap();
+    for command in ["validate", "run", "plan"] {
+        let mut args = vec![command, "bad.toml"];
+        if command == "plan" {
+            args.extend(["--target", "mean_wait <= 1m"]);
+        }
+        let out = portsim(dir.path(), &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        for fragment in [
+            "bad.toml:4:16",
+            "field: simulation.replications",
+            "field: planning.cost_per_hour.desks",
+            "hint: stages: s",
+            "max_staff (1) is below min_staff (2)",
+            "field: planning.replications",
+            "4 problems found; nothing was run",
+        ] {
+            assert!(
+                stderr.contains(fragment),
+                "{command}: no {fragment:?} in\n{stderr}"
+            );
+        }
+    }
 }

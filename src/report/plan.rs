@@ -137,11 +137,13 @@ fn reason(plan: &Plan, port: &Port, c: &Candidate, rec: Option<&Candidate>) -> S
     }
 }
 
-/// The roster as `[[staffing.shifts]]` tables to paste into the scenario.
+/// The roster as `[[staffing.shifts]]` tables to paste into the scenario in place of its own
+/// (with a `[staffing]` header when the scenario has no roster yet).
 pub fn toml_snippet(plan: &Plan, port: &Port, c: &Candidate) -> String {
-    let mut out = String::from("[staffing]\n");
-    let handover = port.roster.as_ref().map_or(0.0, |r| r.handover.minutes());
-    let _ = writeln!(out, "handover = \"{handover}m\"");
+    let mut out = String::new();
+    if port.roster.is_none() {
+        out.push_str("[staffing]\n");
+    }
     for (k, shift) in plan.shifts.iter().enumerate() {
         let staff: Vec<String> = port
             .stages
@@ -149,9 +151,12 @@ pub fn toml_snippet(plan: &Plan, port: &Port, c: &Candidate) -> String {
             .zip(&c.roster.staff[k])
             .map(|(s, n)| format!("{} = {n}", s.name))
             .collect();
-        let _ = write!(
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(
             out,
-            "\n[[staffing.shifts]]\nname = \"{}\"\nstart = \"{}\"\nend = \"{}\"\nstaff = {{ {} }}\n",
+            "[[staffing.shifts]]\nname = \"{}\"\nstart = \"{}\"\nend = \"{}\"\nstaff = {{ {} }}",
             shift.name,
             format_clock(shift.start.minutes()),
             format_clock(shift.end.minutes()),
@@ -392,7 +397,15 @@ pub fn plan_text(scenario: &Scenario, plan: &Plan) -> String {
                 c.evaluation.replications
             );
             let _ = writeln!(w, "{}", figures_table(plan, port, c));
-            let _ = writeln!(w, "Paste into the scenario (replacing its [staffing]):\n");
+            let _ = writeln!(
+                w,
+                "{}",
+                if port.roster.is_some() {
+                    "Paste into the scenario, in place of its [[staffing.shifts]] tables:\n"
+                } else {
+                    "Paste into the scenario (it has no roster yet):\n"
+                }
+            );
             for line in toml_snippet(plan, port, c).lines() {
                 let _ = writeln!(w, "    {line}");
             }
