@@ -32,7 +32,14 @@ pub fn compare(
     n: u32,
     control: Control<'_>,
 ) -> Comparison {
-    let grid = run_grid(scenarios, overrides, n, control);
+    // One master seed for all, so that replication i is the same vehicles everywhere.
+    let overrides = Overrides {
+        seed: overrides
+            .seed
+            .or_else(|| scenarios.first().map(|s| s.run.seed)),
+        ..*overrides
+    };
+    let grid = run_grid(scenarios, &overrides, n, control);
     let interrupted = !grid.complete();
     let kept: Vec<u32> = (0..n)
         .filter(|&i| grid.outcomes.iter().all(|c| c[i as usize].is_some()))

@@ -83,9 +83,9 @@ impl Grid {
     }
 }
 
-/// Runs `n` replications of each scenario, all in one parallel pool. The master seed is
-/// `overrides.seed`, else the first scenario's; the horizon is each scenario's own unless
-/// `overrides.days` sets it. Results come back in order whatever the thread count. Once
+/// Runs `n` replications of each scenario, all in one parallel pool. Each scenario's master
+/// seed and horizon are its own unless `overrides` sets them (`Grid::seed` reports
+/// `overrides.seed`, else the first scenario's). Results come back in order whatever the thread count. Once
 /// `control` is cancelled, runs not yet started are skipped.
 pub fn run_grid(
     scenarios: &[Scenario],
@@ -113,6 +113,11 @@ pub(super) fn run_batch(
         .seed
         .or_else(|| scenarios.first().map(|s| s.run.seed))
         .unwrap_or(1);
+    // Each scenario's own master seed (all the same unless a sweep sets `simulation.seed`).
+    let seeds: Vec<u64> = scenarios
+        .iter()
+        .map(|s| overrides.apply(s.run).seed)
+        .collect();
     let tasks: Vec<(usize, u32)> = (0..scenarios.len())
         .flat_map(|c| (0..n).map(move |i| (c, i)))
         .collect();
@@ -124,7 +129,7 @@ pub(super) fn run_batch(
             }
             let scenario = &scenarios[c];
             let run = RunSpec {
-                seed: replication_seed(seed, u64::from(i)),
+                seed: replication_seed(seeds[c], u64::from(i)),
                 ..overrides.apply(scenario.run)
             };
             let outcome = run_spec(scenario, run);
