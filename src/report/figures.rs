@@ -4,6 +4,7 @@
 //! A figure is read from each replication's single-run JSON, so adding a figure here is one
 //! line, and any key of the single-run JSON can become one.
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::aggregate::lookup;
@@ -100,7 +101,10 @@ pub fn values(
     outcomes: &[Outcome],
     figures: &[KeyFigure],
 ) -> Vec<Option<Vec<f64>>> {
-    let runs: Vec<Value> = outcomes.iter().map(|o| json_value(scenario, o)).collect();
+    let runs: Vec<Value> = outcomes
+        .par_iter()
+        .map(|o| json_value(scenario, o))
+        .collect();
     figures
         .iter()
         .map(|f| {

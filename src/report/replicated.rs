@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::aggregate::{CONFIDENCE, aggregate, lookup, mean_hw};
@@ -20,9 +21,11 @@ use crate::scenario::Scenario;
 
 /// The replicated summary as a JSON value.
 pub fn replicated_value(scenario: &Scenario, rep: &Replicated) -> Value {
+    // Each replication's summary in parallel (collected in order: same bytes at any thread
+    // count).
     let runs: Vec<Value> = rep
         .outcomes
-        .iter()
+        .par_iter()
         .map(|o| json_value(scenario, o))
         .collect();
     let seeds: Vec<u64> = rep
