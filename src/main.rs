@@ -1,13 +1,16 @@
 //! The `portsim` command: parse the arguments, call the library, map the outcome to an exit
-//! code. All the work is in the library; this file is glue.
+//! code. All the work is in the library; this file is glue (plus the Ctrl-C handler and the
+//! choice of progress bar and thread count, which belong to the process).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Args, Parser, Subcommand};
-use portsim::experiment::{self, Overrides};
-use portsim::{Error, report, scenario};
+use portsim::experiment::{self, Control, NoProgress, Overrides, PlanSettings, Progress};
+use portsim::scenario::{self, Assignment, Scenario, Template};
+use portsim::{Error, report};
 
 /// Discrete-event simulator of land border ports: vehicle arrivals, declaration, inspection
 /// lanes and 24-hour staffing rosters, reporting clearance times and daily capacity.
@@ -20,33 +23,149 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Simulate a scenario and print clearance times, stage figures and daily throughput.
+    /// Simulate a scenario and print clearance times, stage figures and daily throughput
+    /// (with --replications N: every figure with its 95 % confidence interval).
     Run(RunArgs),
     /// Check a scenario file without running it, and show its static load.
-    Validate {
-        /// The scenario file (TOML; see docs/scenario.md).
-        file: PathBuf,
-    },
+    Validate(ValidateArgs),
+    /// Run several configurations with the same replication seeds and report each one's key
+    /// figures and its paired difference against the first.
+    Compare(CompareArgs),
+    /// Run the grid of all combinations of PATH=VALUES settings, one row per point.
+    Sweep(SweepArgs),
+    /// Search for the roster with the fewest staff-hours (or lowest cost) that meets service
+    /// targets with 95 % confidence.
+    Plan(PlanArgs),
 }
 
+/// Options every simulating command shares.
 #[derive(Args)]
-struct RunArgs {
-    /// The scenario file (TOML; see docs/scenario.md).
-    file: PathBuf,
+struct Common {
     /// Master seed of the random streams (overrides `simulation.seed`).
     #[arg(long)]
     seed: Option<u64>,
     /// Measured days (overrides `simulation.days`; warm-up days come on top).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_500))]
     days: Option<u32>,
-    /// Print one JSON object instead of the text summary (keys in docs/output.md).
+    /// Worker threads (default: one per core). Results are identical at any thread count.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Print one JSON object instead of text (keys in docs/output.md).
+    #[arg(long)]
+    json: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The scenario file (TOML; see docs/scenario.md).
+    file: PathBuf,
+    /// Independent replications (overrides `simulation.replications`; default 1). With 2 or
+    /// more, every figure is a mean with its 95 % confidence interval.
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    replications: Option<u32>,
+    /// Change a field first: PATH=VALUE, e.g. stages.declaration.servers=8 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// The scenario file (TOML; see docs/scenario.md).
+    file: PathBuf,
+    /// Also list the paths that --set and --vary accept.
+    #[arg(long)]
+    paths: bool,
+    /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
 }
 
+#[derive(Args)]
+struct CompareArgs {
+    /// Scenario files; the first is the reference. With --vary, exactly one.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Variants of one file: PATH=V1,V2,... (one configuration per value; the first value is
+    /// the reference).
+    #[arg(long, value_name = "PATH=VALUES")]
+    vary: Option<String>,
+    /// Replications of each configuration (overrides `simulation.replications`; default 10).
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    replications: Option<u32>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// The base scenario file.
+    file: PathBuf,
+    /// A field and its values: PATH=4,6,8 or PATH=4..12 or PATH=4..12:2 (repeatable; the grid
+    /// is every combination).
+    #[arg(long = "set", value_name = "PATH=VALUES", required = true)]
+    set: Vec<String>,
+    /// Replications of each point (overrides `simulation.replications`; default 10).
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    replications: Option<u32>,
+    /// Also write the rows to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct PlanArgs {
+    /// The scenario file; its roster's shifts are kept, their staff searched.
+    file: PathBuf,
+    /// A service target, e.g. "p95_clearance <= 4h" or "throughput >= 680/day" (repeatable;
+    /// all must hold).
+    #[arg(long, value_name = "TARGET", required = true)]
+    target: Vec<String>,
+    /// Most staff: STAGE=N (at that stage in any shift) or N (all stages together in any
+    /// shift). Repeatable; overrides [planning].
+    #[arg(long, value_name = "STAGE=N|N")]
+    max_staff: Vec<String>,
+    /// Replications that screen each roster (default: [planning] replications, else 10).
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    replications: Option<u32>,
+    /// Replications that confirm the result (default: [planning] confirm_replications, else
+    /// 30).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    confirm_replications: Option<u32>,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// Set by Ctrl-C: experiments stop starting new runs.
+static CANCEL: AtomicBool = AtomicBool::new(false);
+/// Whether the running command can stop cleanly; if not, Ctrl-C exits at once.
+static STOPPABLE: AtomicBool = AtomicBool::new(false);
+
+/// Exit code after an interruption (128 + SIGINT).
+const INTERRUPTED: u8 = 130;
+
 fn main() -> ExitCode {
+    let _ = ctrlc::set_handler(|| {
+        if STOPPABLE.load(Ordering::SeqCst) && !CANCEL.swap(true, Ordering::SeqCst) {
+            eprintln!(
+                "\nportsim: stopping after the runs in progress (press Ctrl-C again to quit at once)"
+            );
+        } else {
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+    });
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Done::Complete) => ExitCode::SUCCESS,
+        Ok(Done::Interrupted) => {
+            eprintln!("portsim: interrupted; the output above covers the runs that finished");
+            ExitCode::from(INTERRUPTED)
+        }
         Err(Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
@@ -55,26 +174,291 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), Error> {
-    let text = match cli.command {
-        Command::Validate { file } => report::validation(&scenario::load(&file)?),
-        Command::Run(args) => {
-            let scenario = scenario::load(&args.file)?;
-            let overrides = Overrides {
-                seed: args.seed,
-                days: args.days,
-                ..Overrides::default()
-            };
-            let outcome = experiment::run_once(&scenario, &overrides);
-            if args.json {
-                report::json(&scenario, &outcome)
+enum Done {
+    Complete,
+    Interrupted,
+}
+
+fn run(cli: Cli) -> Result<Done, Error> {
+    let (text, interrupted) = match cli.command {
+        Command::Validate(a) => {
+            let template = Template::load(&a.file)?;
+            let s = template.base();
+            let text = if a.json {
+                report::validation_json(s, a.paths.then_some(&template))
+            } else if a.paths {
+                format!(
+                    "{}\n{}",
+                    report::validation(s),
+                    report::paths_text(&template)
+                )
             } else {
-                report::summary(&scenario, &outcome)
-            }
+                report::validation(s)
+            };
+            (text, false)
         }
+        Command::Run(a) => run_command(&a)?,
+        Command::Compare(a) => compare_command(&a)?,
+        Command::Sweep(a) => sweep_command(&a)?,
+        Command::Plan(a) => plan_command(&a)?,
     };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
-    Ok(())
+    Ok(if interrupted {
+        Done::Interrupted
+    } else {
+        Done::Complete
+    })
+}
+
+impl Common {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            seed: self.seed,
+            days: self.days,
+            ..Overrides::default()
+        }
+    }
+
+    /// Sets the thread count, and makes Ctrl-C stop cleanly.
+    fn prepare(&self) -> Result<(), Error> {
+        if let Some(n) = self.threads {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n as usize)
+                .build_global()
+                .map_err(|e| {
+                    Error::Usage(
+                        format!("cannot start {n} threads: {e}"),
+                        "try fewer threads".into(),
+                    )
+                })?;
+        }
+        STOPPABLE.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// The progress bar: only on a terminal, and not with --quiet.
+    fn progress(&self) -> Box<dyn Progress> {
+        if !self.quiet && std::io::stderr().is_terminal() {
+            Box::new(report::Bar::new())
+        } else {
+            Box::new(NoProgress)
+        }
+    }
+}
+
+/// Replications for compare and sweep: the option, else the scenario's, else 10.
+fn replications(option: Option<u32>, scenario: &Scenario) -> Result<u32, Error> {
+    let n = option
+        .or(scenario.experiment.replications)
+        .unwrap_or(experiment::DEFAULT_REPLICATIONS);
+    if n < 2 {
+        return Err(Error::Usage(
+            format!(
+                "{} asks for {n} replication, but a confidence interval needs at least 2",
+                scenario.origin
+            ),
+            "pass --replications 10 (or more), or raise simulation.replications".into(),
+        ));
+    }
+    Ok(n)
+}
+
+fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
+    let scenario = if a.set.is_empty() {
+        scenario::load(&a.file)?
+    } else {
+        let template = Template::load(&a.file)?;
+        let changes = a
+            .set
+            .iter()
+            .map(|s| template.assignment(s))
+            .collect::<Result<Vec<Assignment>, _>>()?;
+        template.with(&changes)?
+    };
+    let c = &a.common;
+    let n = a
+        .replications
+        .or(scenario.experiment.replications)
+        .unwrap_or(1);
+    if n == 1 {
+        let outcome = experiment::run_once(&scenario, &c.overrides());
+        let text = if c.json {
+            report::json(&scenario, &outcome)
+        } else {
+            report::summary(&scenario, &outcome)
+        };
+        return Ok((text, false));
+    }
+    c.prepare()?;
+    let progress = c.progress();
+    let rep = experiment::replicate(
+        &scenario,
+        &c.overrides(),
+        n,
+        Control::new(&CANCEL, progress.as_ref()),
+    );
+    let text = if c.json {
+        report::replicated_json(&scenario, &rep)
+    } else {
+        report::replicated_summary(&scenario, &rep)
+    };
+    Ok((text, rep.interrupted))
+}
+
+fn compare_command(a: &CompareArgs) -> Result<(String, bool), Error> {
+    let configs: Vec<(Scenario, Vec<Assignment>)> = match &a.vary {
+        Some(vary) => {
+            if a.files.len() != 1 {
+                return Err(Error::Usage(
+                    format!(
+                        "--vary takes one scenario file, got {}",
+                        a.files.len()
+                    ),
+                    "compare files (portsim compare A.toml B.toml) or variants of one (portsim compare A.toml --vary PATH=V1,V2)".into(),
+                ));
+            }
+            let template = Template::load(&a.files[0])?;
+            let (field, values) = template.setting(vary)?;
+            if values.len() < 2 {
+                return Err(Error::Usage(
+                    format!("--vary {vary} gives one value; a comparison needs two or more"),
+                    "list the values to compare, the reference first: PATH=16,20,24".into(),
+                ));
+            }
+            values
+                .into_iter()
+                .map(|value| {
+                    let change = vec![Assignment {
+                        field: field.clone(),
+                        value,
+                    }];
+                    template.with(&change).map(|s| (s, change))
+                })
+                .collect::<Result<_, _>>()?
+        }
+        None => {
+            if a.files.len() < 2 {
+                return Err(Error::Usage(
+                    "compare needs two scenario files or more, or one with --vary".into(),
+                    "portsim compare A.toml B.toml, or portsim compare A.toml --vary stages.declaration.servers=6,8".into(),
+                ));
+            }
+            a.files
+                .iter()
+                .map(|f| scenario::load(f).map(|s| (s, Vec::new())))
+                .collect::<Result<_, _>>()?
+        }
+    };
+    let n = replications(a.replications, &configs[0].0)?;
+    let c = &a.common;
+    c.prepare()?;
+    let progress = c.progress();
+    let scenarios: Vec<Scenario> = configs.iter().map(|(s, _)| s.clone()).collect();
+    let cmp = experiment::compare(
+        &scenarios,
+        &c.overrides(),
+        n,
+        Control::new(&CANCEL, progress.as_ref()),
+    );
+    let configs: Vec<report::Config<'_>> = configs
+        .iter()
+        .map(|(s, settings)| report::Config {
+            scenario: s,
+            settings: settings.clone(),
+        })
+        .collect();
+    let text = if c.json {
+        report::comparison_json(&configs, &cmp)
+    } else {
+        report::comparison_text(&configs, &cmp)
+    };
+    Ok((text, cmp.interrupted))
+}
+
+/// Most points one sweep may have.
+const MAX_POINTS: usize = 100_000;
+
+fn sweep_command(a: &SweepArgs) -> Result<(String, bool), Error> {
+    let template = Template::load(&a.file)?;
+    let settings = a
+        .set
+        .iter()
+        .map(|s| template.setting(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let size: f64 = settings.iter().map(|(_, v)| v.len() as f64).product();
+    if size > MAX_POINTS as f64 {
+        return Err(Error::Usage(
+            format!("the grid has {size} points; at most {MAX_POINTS} are allowed"),
+            "use fewer values or larger range steps".into(),
+        ));
+    }
+    let paths: Vec<String> = settings.iter().map(|(f, _)| f.path.clone()).collect();
+    let points = experiment::grid(&settings);
+    // Every point is checked before anything runs.
+    let scenarios = points
+        .iter()
+        .map(|p| template.with(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let n = replications(a.replications, template.base())?;
+    let c = &a.common;
+    c.prepare()?;
+    let progress = c.progress();
+    let (seed, points) = experiment::sweep(
+        points,
+        &scenarios,
+        &c.overrides(),
+        n,
+        Control::new(&CANCEL, progress.as_ref()),
+    );
+    let interrupted = points.iter().any(|p| p.outcomes.is_none());
+    let r = report::SweepReport {
+        base: template.base(),
+        scenarios: &scenarios,
+        points: &points,
+        paths,
+        seed,
+        replications: n,
+    };
+    if let Some(csv) = &a.csv {
+        report::write_file(csv, &report::sweep_csv(&r)).map_err(|e| {
+            Error::Output(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", csv.display()),
+            ))
+        })?;
+    }
+    let text = if c.json {
+        report::sweep_json(&r)
+    } else {
+        report::sweep_text(&r)
+    };
+    Ok((text, interrupted))
+}
+
+fn plan_command(a: &PlanArgs) -> Result<(String, bool), Error> {
+    let scenario = scenario::load(&a.file)?;
+    let settings = PlanSettings::new(
+        &scenario,
+        &a.target,
+        &a.max_staff,
+        a.replications,
+        a.confirm_replications,
+    )?;
+    let c = &a.common;
+    c.prepare()?;
+    let progress = c.progress();
+    let plan = experiment::plan(
+        &scenario,
+        &c.overrides(),
+        &settings,
+        Control::new(&CANCEL, progress.as_ref()),
+    );
+    let text = if c.json {
+        report::plan_json(&scenario, &plan)
+    } else {
+        report::plan_text(&scenario, &plan)
+    };
+    Ok((text, plan.interrupted))
 }

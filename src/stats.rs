@@ -268,9 +268,31 @@ impl MeanCi {
     }
 }
 
+/// Half-width of the Welch (unpaired) confidence interval at `level` for the difference of the
+/// means of two independent samples: t(ν) · √(s_a²/n_a + s_b²/n_b), with the
+/// Welch–Satterthwaite degrees of freedom ν. Infinite when either sample has fewer than 2
+/// values; 0 when both have no scatter.
+pub fn welch_half_width(a: &[f64], b: &[f64], level: f64) -> f64 {
+    let (ca, cb) = (MeanCi::new(a, level), MeanCi::new(b, level));
+    if ca.n < 2 || cb.n < 2 {
+        return f64::INFINITY;
+    }
+    let va = ca.sd * ca.sd / ca.n as f64;
+    let vb = cb.sd * cb.sd / cb.n as f64;
+    let var = va + vb;
+    if var == 0.0 {
+        return 0.0;
+    }
+    let df = var * var / (va * va / (ca.n - 1) as f64 + vb * vb / (cb.n - 1) as f64);
+    student_t_quantile(1.0 - (1.0 - level) / 2.0, df) * var.sqrt()
+}
+
 /// The `p`-quantile of Student's t distribution with `df` degrees of freedom (0 < p < 1),
 /// accurate to about 1e-10: the CDF is evaluated through the regularized incomplete beta
 /// function and inverted by bisection.
+///
+/// Results are memoised per thread: summaries of replications ask for the same few
+/// quantiles thousands of times.
 pub fn student_t_quantile(p: f64, df: f64) -> f64 {
     assert!(
         p > 0.0 && p < 1.0 && df > 0.0,
@@ -279,6 +301,25 @@ pub fn student_t_quantile(p: f64, df: f64) -> f64 {
     if p < 0.5 {
         return -student_t_quantile(1.0 - p, df);
     }
+    thread_local! {
+        static MEMO: std::cell::RefCell<Vec<((u64, u64), f64)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let key = (p.to_bits(), df.to_bits());
+    if let Some(t) = MEMO.with(|m| m.borrow().iter().find(|(k, _)| *k == key).map(|(_, t)| *t)) {
+        return t;
+    }
+    let t = t_quantile_by_bisection(p, df);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 64 {
+            m.remove(0);
+        }
+        m.push((key, t));
+    });
+    t
+}
+
+fn t_quantile_by_bisection(p: f64, df: f64) -> f64 {
     let (mut lo, mut hi) = (0.0, 1.0);
     while student_t_cdf(hi, df) < p {
         hi *= 2.0;
@@ -471,6 +512,17 @@ mod tests {
         assert!((ci.half_width - 2.776_445_105 * 2.5f64.sqrt() / 5f64.sqrt()).abs() < 1e-6);
         assert!(ci.contains(3.0) && !ci.contains(6.0));
         assert!(MeanCi::new(&[1.0], 0.95).half_width.is_infinite());
+    }
+
+    #[test]
+    fn welch_interval_of_known_samples() {
+        // Equal sizes and variances: ν = 2(n − 1) and the half-width is t · √(2 s² / n).
+        let a = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let b = [11.0, 12.0, 13.0, 14.0, 15.0];
+        let t = student_t_quantile(0.975, 8.0);
+        assert!((welch_half_width(&a, &b, 0.95) - t * (2.0 * 2.5 / 5.0f64).sqrt()).abs() < 1e-9);
+        assert_eq!(welch_half_width(&[1.0, 1.0], &[2.0, 2.0], 0.95), 0.0);
+        assert!(welch_half_width(&[1.0], &b, 0.95).is_infinite());
     }
 
     #[test]

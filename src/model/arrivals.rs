@@ -230,6 +230,38 @@ pub fn growth_factor(growth_per_year: f64, day: u32) -> f64 {
 }
 
 impl ArrivalStream {
+    /// Expected arrivals in each clock hour of a day, averaged over the measured days (growth
+    /// included). Sums to [`ArrivalStream::mean_per_day`].
+    pub fn mean_by_hour(&self, warmup_days: u32, days: u32) -> [f64; 24] {
+        let per_day = self.mean_per_day(warmup_days, days);
+        let mut shape = [0.0; 24];
+        match &self.kind {
+            ArrivalKind::Poisson(rate) => shape = rate.per_hour,
+            ArrivalKind::Convoy(c) => {
+                // Spread the batch over the hours its vehicles arrive in.
+                for i in 0..c.vehicles {
+                    let t = c.at.minutes() + f64::from(i) * c.spacing.minutes();
+                    shape[((t / MINUTES_PER_HOUR) as usize) % 24] += 1.0;
+                }
+            }
+            ArrivalKind::Trace(records) => {
+                let (start, end) = (
+                    Time::start_of_day(warmup_days),
+                    Time::start_of_day(warmup_days + days.max(1)),
+                );
+                for r in records.iter().filter(|r| r.at >= start && r.at < end) {
+                    shape[r.at.hour_of_day()] += 1.0;
+                }
+            }
+        }
+        let total: f64 = shape.iter().sum();
+        if total > 0.0 {
+            shape.map(|x| per_day * x / total)
+        } else {
+            shape
+        }
+    }
+
     /// Expected arrivals a day over the measured days of `run` (growth included).
     pub fn mean_per_day(&self, warmup_days: u32, days: u32) -> f64 {
         let days = days.max(1);

@@ -287,3 +287,18 @@ pub fn resource_loads(port: &Port, run: &RunSpec) -> Vec<ResourceLoad> {
     }
     out
 }
+
+/// Expected arrivals in each clock hour of a day over all streams, averaged over the measured
+/// days of `run`.
+pub fn mean_arrivals_by_hour(port: &Port, run: &RunSpec) -> [f64; 24] {
+    let mut out = [0.0; 24];
+    for stream in &port.arrivals {
+        for (o, x) in out
+            .iter_mut()
+            .zip(stream.mean_by_hour(run.warmup_days, run.days))
+        {
+            *o += x;
+        }
+    }
+    out
+}

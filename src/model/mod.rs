@@ -18,7 +18,7 @@ pub use arrivals::{
     ArrivalKind, ArrivalStream, Attributes, Convoy, DaySet, Mix, RateProfile, TraceRecord,
     growth_factor,
 };
-pub use load::{ResourceLoad, StageLoad, resource_loads, stage_loads};
+pub use load::{ResourceLoad, StageLoad, mean_arrivals_by_hour, resource_loads, stage_loads};
 pub use results::{
     CarrierResult, ConveyanceCounts, DailyRange, DayResult, DriverResult, ExitResult, GroupDay,
     GroupResult, HourResult, LaneResult, Places, RunResult, StageHour, StageResult, StageVisit,

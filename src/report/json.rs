@@ -197,3 +197,10 @@ pub fn json_value(scenario: &Scenario, outcome: &Outcome) -> Value {
         "events": r.events,
     })
 }
+
+/// `v` pretty-printed, ending in a newline.
+pub(super) fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("JSON values always serialize");
+    s.push('\n');
+    s
+}

@@ -1,17 +1,55 @@
 //! Everything the user reads: the text summary, the JSON object, warnings and the
 //! `validate` report.
 //!
-//! This is the only module that formats numbers for people or machines. It takes plain
-//! results from `experiment`/`model` and never changes them.
+//! This is the only module that formats numbers for people or machines, and the only one that
+//! writes files. It takes plain results from `experiment`/`model` and never changes them.
+//!
+//! - `text.rs`, `json.rs`: one run (`portsim run`), and `validate`;
+//! - `aggregate.rs`, `replicated.rs`: replications, every figure with its 95 % interval,
+//!   built generically from the single-run JSON;
+//! - `figures.rs`, `compare.rs`, `sweep.rs`: key figures side by side and paired differences;
+//! - `plan.rs`: the planner's recommendation, evidence and TOML snippet;
+//! - `validate.rs`: `validate --json` and `--paths`;
+//! - `progress.rs`: the progress bar on standard error.
 
+mod aggregate;
+mod compare;
+mod figures;
 mod json;
+mod plan;
+mod progress;
+mod replicated;
+mod sweep;
 mod table;
 mod text;
+mod validate;
 
+pub use aggregate::{CONFIDENCE, STATIC_KEYS, aggregate, figure, lookup};
+pub use compare::{Config, comparison_json, comparison_text, comparison_value};
+pub use figures::{KeyFigure, key_figures};
 pub use json::{SCHEMA_VERSION, json, json_value};
+pub use plan::{plan_json, plan_text, plan_value, toml_snippet};
+pub use progress::Bar;
+pub use replicated::{replicated_json, replicated_summary, replicated_value};
+pub use sweep::{SweepReport, sweep_csv, sweep_json, sweep_text, sweep_value};
 pub use text::{summary, validation};
+pub use validate::{paths_text, validation_json, validation_value};
+
+/// Writes `text` to the file at `path` (the sweep's `--csv`).
+pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
 
 use crate::model::{Port, ResourceLoad, StageLoad};
+
+/// The warnings for `port` run as `run` (static loads computed here).
+pub fn static_warnings(port: &Port, run: &crate::model::RunSpec) -> Vec<String> {
+    warnings(
+        port,
+        &crate::model::stage_loads(port, run),
+        &crate::model::resource_loads(port, run),
+    )
+}
 
 /// Plain-language warnings about a scenario's load, worst first: stages that can never serve
 /// their demand, then stages and resources offered more work than they can do.

@@ -288,42 +288,12 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
         push_body(w, &t);
     }
 
-    if let Some(roster) = &port.roster {
+    if let (Some(roster), Some(t)) = (&port.roster, roster_table(port)) {
         let _ = writeln!(
             w,
             "Servers open by shift (handover: {} at each change runs the lower of the two)",
             human_minutes(roster.handover.minutes())
         );
-        let mut headers = vec!["stage".to_string()];
-        headers.extend(roster.shifts.iter().map(|s| {
-            format!(
-                "{} {}-{}",
-                s.name,
-                format_clock(s.start.minutes()),
-                format_clock(s.end.minutes())
-            )
-        }));
-        let mut t = Table::new(headers);
-        for (i, stage) in port.stages.iter().enumerate() {
-            let mut row = vec![stage.name.clone()];
-            row.extend((0..roster.shifts.len()).map(|k| {
-                let lanes = roster.open_lanes(k, i, stage);
-                let total: u32 = lanes.iter().sum();
-                if lanes.len() > 1 {
-                    format!(
-                        "{total} ({})",
-                        lanes
-                            .iter()
-                            .map(u32::to_string)
-                            .collect::<Vec<_>>()
-                            .join("+")
-                    )
-                } else {
-                    total.to_string()
-                }
-            }));
-            t.row(row);
-        }
         push_body(w, &t);
     }
 
@@ -467,7 +437,7 @@ pub fn validation(scenario: &Scenario) -> String {
     out
 }
 
-fn header(w: &mut String, scenario: &Scenario, run: &RunSpec) {
+pub(super) fn header(w: &mut String, scenario: &Scenario, run: &RunSpec) {
     let _ = writeln!(w, "portsim · {}", scenario.port.name);
     let _ = writeln!(w, "  scenario  {}", scenario.origin);
     let _ = writeln!(
@@ -481,7 +451,7 @@ fn header(w: &mut String, scenario: &Scenario, run: &RunSpec) {
     );
 }
 
-fn push_body(w: &mut String, t: &Table) {
+pub(super) fn push_body(w: &mut String, t: &Table) {
     let _ = writeln!(w, "{}", t.render(2));
 }
 
@@ -501,7 +471,38 @@ fn service_label(port: &crate::model::Port, s: usize, stage: &crate::model::Stag
     )
 }
 
-fn dist_name(spec: &DistSpec) -> &'static str {
+/// Servers each shift opens at each stage, with the split over lane groups (`None` without a
+/// roster).
+pub(super) fn roster_table(port: &crate::model::Port) -> Option<Table> {
+    let roster = port.roster.as_ref()?;
+    let mut headers = vec!["stage".to_string()];
+    headers.extend(roster.shifts.iter().map(|s| {
+        format!(
+            "{} {}-{}",
+            s.name,
+            format_clock(s.start.minutes()),
+            format_clock(s.end.minutes())
+        )
+    }));
+    let mut t = Table::new(headers);
+    for (i, stage) in port.stages.iter().enumerate() {
+        let mut row = vec![stage.name.clone()];
+        row.extend((0..roster.shifts.len()).map(|k| {
+            let lanes = roster.open_lanes(k, i, stage);
+            let total: u32 = lanes.iter().sum();
+            if lanes.len() > 1 {
+                let parts: Vec<String> = lanes.iter().map(u32::to_string).collect();
+                format!("{total} ({})", parts.join("+"))
+            } else {
+                total.to_string()
+            }
+        }));
+        t.row(row);
+    }
+    Some(t)
+}
+
+pub(super) fn dist_name(spec: &DistSpec) -> &'static str {
     match spec {
         DistSpec::Constant { .. } => "constant",
         DistSpec::Exponential { .. } => "exponential",

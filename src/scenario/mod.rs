@@ -8,6 +8,7 @@
 
 mod build;
 mod error;
+mod paths;
 mod raw;
 mod trace;
 mod units;
@@ -15,6 +16,9 @@ mod units;
 use std::path::Path;
 
 pub use error::{Diagnostic, Location, ScenarioError};
+pub use paths::{
+    Assignment, Field, FieldKind, ParamValue, Template, edit_distance, nearest, parse_values,
+};
 pub use units::{format_clock, parse_clock, parse_duration, parse_rate};
 
 use crate::model::{Port, RunSpec};
@@ -29,6 +33,35 @@ pub struct Scenario {
     pub run: RunSpec,
     /// Where it came from (a file path, or a label for text given directly).
     pub origin: String,
+    /// Settings for experiments: replications, planning bounds and costs.
+    pub experiment: ExperimentSpec,
+}
+
+/// What a scenario says about experiments on it (`simulation.replications`, `[planning]`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExperimentSpec {
+    /// `simulation.replications`: replications of `run` (and of `compare` and `sweep`).
+    pub replications: Option<u32>,
+    /// `[planning]`: bounds and costs for `portsim plan`.
+    pub planning: Planning,
+}
+
+/// `[planning]`: the search space and objective of `portsim plan`. Per-stage lists are
+/// indexed like the port's stages.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Planning {
+    /// Fewest staff at each stage in any shift (`None`: 0).
+    pub min_staff: Vec<Option<u32>>,
+    /// Most staff at each stage in any shift (`None`: enough to open every server).
+    pub max_staff: Vec<Option<u32>>,
+    /// Most staff on duty at all stages together in any one shift.
+    pub max_staff_per_shift: Option<u32>,
+    /// Cost of one officer-hour at each stage; `None` minimises staff-hours instead.
+    pub cost_per_hour: Option<Vec<f64>>,
+    /// Replications that screen each roster.
+    pub replications: Option<u32>,
+    /// Replications that confirm the recommended roster and its rivals.
+    pub confirm_replications: Option<u32>,
 }
 
 /// Reads and checks the scenario file at `path`.
@@ -56,7 +89,17 @@ pub fn parse_in(text: &str, origin: &str, base: &Path) -> Result<Scenario, Scena
     };
     let raw: raw::RawScenario =
         toml::from_str(text).map_err(|e| invalid(vec![serde_diagnostic(&map, &e)]))?;
-    let (port, run) = build::build(&raw, base).map_err(|found| {
+    let built = build::build(&raw, base);
+    let experiment = build::check_experiment(&raw);
+    let (port, run, experiment) = match (built, experiment) {
+        (Ok((port, run)), Ok(experiment)) => Ok((port, run, experiment)),
+        (Err(mut a), Err(b)) => {
+            a.extend(b);
+            Err(a)
+        }
+        (Err(found), _) | (_, Err(found)) => Err(found),
+    }
+    .map_err(|found| {
         let mut located: Vec<Diagnostic> = found.into_iter().map(|d| map.locate(d)).collect();
         // File order (stable, so problems at one spot keep their checking order).
         located.sort_by_key(|d| {
@@ -70,6 +113,7 @@ pub fn parse_in(text: &str, origin: &str, base: &Path) -> Result<Scenario, Scena
         port,
         run,
         origin: origin.to_string(),
+        experiment,
     })
 }
 

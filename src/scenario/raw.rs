@@ -27,6 +27,7 @@ pub struct RawScenario {
     pub cage_truck: Option<RawCageTruck>,
     pub exit: Option<RawExit>,
     pub port: Option<RawPort>,
+    pub planning: Option<RawPlanning>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,6 +162,7 @@ pub struct RawSimulation {
     #[serde(default = "default_seed")]
     pub seed: u64,
     pub start_weekday: Option<Weekday>,
+    pub replications: Option<i64>,
 }
 
 fn default_seed() -> u64 {
@@ -309,4 +311,19 @@ pub struct RawShift {
 pub enum RawStaff {
     Stage(i64),
     Lanes(BTreeMap<String, i64>),
+}
+
+/// `[planning]`: bounds and costs for `portsim plan` (checked in `build::check_experiment`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlanning {
+    #[serde(default)]
+    pub min_staff: BTreeMap<String, i64>,
+    #[serde(default)]
+    pub max_staff: BTreeMap<String, i64>,
+    pub max_staff_per_shift: Option<i64>,
+    #[serde(default)]
+    pub cost_per_hour: BTreeMap<String, f64>,
+    pub replications: Option<i64>,
+    pub confirm_replications: Option<i64>,
 }

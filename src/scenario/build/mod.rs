@@ -4,9 +4,11 @@
 //! Each diagnostic names its field by path; `SourceMap` turns the path into a line and column.
 //! The rules are grouped by part of the file: `stages` (stages, lanes, distributions),
 //! `operations` (classes, declaration modes, yard, drivers, carriers, exit, port hours),
-//! `arrivals` (streams, convoys, traces, mixes) and `staffing` (the roster).
+//! `arrivals` (streams, convoys, traces, mixes), `staffing` (the roster) and `experiment`
+//! (replications and the planner's bounds).
 
 mod arrivals;
+mod experiment;
 mod operations;
 mod staffing;
 mod stages;
@@ -19,6 +21,8 @@ use super::raw::{DistKind, RawDist, RawPolicy, RawScenario, Weekday};
 use super::units::DurationField;
 use crate::dist::{Dist, DistSpec};
 use crate::model::{Port, RunSpec, ShiftEndPolicy};
+
+pub(super) use experiment::check_experiment;
 
 const MAX_DAYS: i64 = 36_500;
 const MAX_SERVERS: i64 = 100_000;
