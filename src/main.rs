@@ -36,6 +36,9 @@ enum Command {
     /// Search for the roster with the fewest staff-hours (or lowest cost) that meets service
     /// targets with 95 % confidence.
     Plan(PlanArgs),
+    /// Measure daily capacity: the throughput when demand never runs out, by loading mode,
+    /// with the bottleneck of each shift and the static bound from the roster.
+    Capacity(CapacityArgs),
 }
 
 /// Options every simulating command shares.
@@ -115,6 +118,17 @@ struct SweepArgs {
     /// Also write the rows to this CSV file.
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct CapacityArgs {
+    /// The scenario file (its arrival streams give the mix of vehicles, not their number).
+    file: PathBuf,
+    /// Independent replications (default: `simulation.replications`, else 10).
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    replications: Option<u32>,
     #[command(flatten)]
     common: Common,
 }
@@ -201,6 +215,7 @@ fn run(cli: Cli) -> Result<Done, Error> {
         Command::Compare(a) => compare_command(&a)?,
         Command::Sweep(a) => sweep_command(&a)?,
         Command::Plan(a) => plan_command(&a)?,
+        Command::Capacity(a) => capacity_command(&a)?,
     };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
@@ -379,6 +394,26 @@ fn compare_command(a: &CompareArgs) -> Result<(String, bool), Error> {
 
 /// Most points one sweep may have.
 const MAX_POINTS: usize = 100_000;
+
+fn capacity_command(a: &CapacityArgs) -> Result<(String, bool), Error> {
+    let scenario = scenario::load(&a.file)?;
+    let n = replications(a.replications, &scenario)?;
+    let c = &a.common;
+    c.prepare()?;
+    let progress = c.progress();
+    let cap = experiment::capacity(
+        &scenario,
+        &c.overrides(),
+        n,
+        Control::new(&CANCEL, progress.as_ref()),
+    );
+    let text = if c.json {
+        report::capacity_json(&scenario, &cap)
+    } else {
+        report::capacity_summary(&scenario, &cap)
+    };
+    Ok((text, cap.replicated.interrupted))
+}
 
 fn sweep_command(a: &SweepArgs) -> Result<(String, bool), Error> {
     let template = Template::load(&a.file)?;

@@ -707,3 +707,113 @@ fn sweeping_the_seed_changes_the_draws_and_nothing_else_does() {
     assert_ne!(clearance(0), clearance(2), "the seed was not applied");
     assert_ne!(arrived(0), arrived(2));
 }
+
+/// Writes `text` as `name` in `dir` and returns its path.
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn capacity_of_an_always_open_stage_is_c_times_1440_over_s() {
+    // 4 servers, mean service 5 min (exponential): 4 × 1440 / 5 = 1,152 vehicles a day. The
+    // demand in the file (1 a minute) plays no part: the supply never runs out.
+    let dir = tempfile::tempdir().unwrap();
+    for (servers, mean, dist) in [(4u32, 5.0, "exponential"), (8, 7.0, "constant")] {
+        let service = if dist == "constant" {
+            format!("{{ dist = \"constant\", value = \"{mean}m\" }}")
+        } else {
+            format!("{{ dist = \"exponential\", mean = \"{mean}m\" }}")
+        };
+        let file = write(
+            dir.path(),
+            &format!("c{servers}.toml"),
+            &format!(
+                "[simulation]\nname = \"c\"\ndays = 20\nwarmup_days = 1\nseed = 9\n\n\
+                 [[arrivals]]\nname = \"v\"\nrate = \"1/m\"\n\n\
+                 [[stages]]\nname = \"lanes\"\nservers = {servers}\nservice = {service}\n"
+            ),
+        );
+        let v = json_of(&ok(&["capacity", &file, "-n", "10", "--json"]));
+        let exact = f64::from(servers) * 1440.0 / mean;
+        let bound = v["static_bound_per_day"]["vehicles_per_day"]
+            .as_f64()
+            .unwrap();
+        assert!(
+            (bound - exact).abs() < 1e-9,
+            "static bound {bound} vs {exact}"
+        );
+        let got = v["capacity_per_day"]["mean"].as_f64().unwrap();
+        assert!(
+            (got - exact).abs() <= 0.02 * exact,
+            "capacity {got} a day vs {exact}"
+        );
+        assert_eq!(v["bottlenecks"][0]["name"], "lanes");
+        assert!(v["bottlenecks"][0]["utilization"].as_f64().unwrap() > 0.999);
+    }
+}
+
+#[test]
+fn capacity_names_the_downstream_bottleneck() {
+    // Documents take 2 min on 4 desks (2,880 a day); inspection 6 min on 3 lanes (720 a day).
+    // Both are busy all the time, but the line clears what the inspection can.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "line.toml",
+        "[simulation]\nname = \"line\"\ndays = 10\nwarmup_days = 1\n\n\
+         [[arrivals]]\nname = \"v\"\nper_day = 500\n\n\
+         [[stages]]\nname = \"documents\"\nservers = 4\nservice = { dist = \"exponential\", mean = \"2m\" }\n\n\
+         [[stages]]\nname = \"inspection\"\nservers = 3\nservice = { dist = \"exponential\", mean = \"6m\" }\n",
+    );
+    let v = json_of(&ok(&["capacity", &file, "-n", "5", "--json"]));
+    assert_eq!(v["bottlenecks"][0]["name"], "inspection");
+    let got = v["capacity_per_day"]["mean"].as_f64().unwrap();
+    assert!((got - 720.0).abs() < 0.02 * 720.0, "{got}");
+    assert_eq!(v["static_bound_per_day"]["name"], "inspection");
+
+    // A driver pool that takes fewer vehicles than the stages: 50 drivers, 6 h round trips
+    // (at most 200 a day), behind one fast gate.
+    let file = write(
+        dir.path(),
+        "drivers.toml",
+        "[simulation]\nname = \"drivers\"\ndays = 10\nwarmup_days = 1\n\n\
+         [[arrivals]]\nname = \"v\"\nper_day = 500\n\n\
+         [[stages]]\nname = \"gate\"\nservers = 2\nservice = { dist = \"constant\", value = \"1m\" }\n\n\
+         [self_driving]\ndrivers = 50\nround_trip = { dist = \"constant\", value = \"6h\" }\n",
+    );
+    let v = json_of(&ok(&["capacity", &file, "-n", "5", "--json"]));
+    assert_eq!(v["bottlenecks"][0]["name"], "drivers");
+    assert_eq!(v["bottlenecks"][0]["kind"], "resource");
+    let got = v["capacity_per_day"]["mean"].as_f64().unwrap();
+    // Each driver's cycle is 1 min at the gate + 360 min back: 50 × 1440 / 361 = 199.4.
+    assert!((got - 50.0 * 1440.0 / 361.0).abs() < 2.0, "{got}");
+}
+
+#[test]
+fn capacity_is_the_same_at_any_thread_count() {
+    let args = [
+        "capacity",
+        "scenarios/horgos-baseline.toml",
+        "--days",
+        "3",
+        "-n",
+        "4",
+        "--json",
+    ];
+    let one = ok(&[&args[..], &["--threads", "1"]].concat());
+    let default = ok(&args);
+    assert_eq!(one, default);
+    let v = json_of(&default);
+    let modes: f64 = v["by_mode"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["capacity_per_day"]["mean"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (modes - v["capacity_per_day"]["mean"].as_f64().unwrap()).abs() < 1e-6,
+        "modes add up"
+    );
+}

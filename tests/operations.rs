@@ -889,3 +889,25 @@ round_trip = {{ dist = "constant", value = "1h" }}
         "{cars} cars among 200 self-driving lines"
     );
 }
+
+#[test]
+fn a_saturated_port_never_starves_its_first_stage_and_loses_no_vehicle() {
+    let s = scenario(&std::fs::read_to_string("scenarios/horgos-baseline.toml").unwrap());
+    let spec = RunSpec {
+        days: 5,
+        warmup_days: 1,
+        seed: 4,
+        saturate: true,
+        ..s.run
+    };
+    let r = model::simulate(&s.port, &spec);
+    assert!(r.is_conserved(), "{:?}", r.vehicles);
+    // The document desks work whenever they are open.
+    assert!(
+        r.stages[0].utilization > 0.999,
+        "{}",
+        r.stages[0].utilization
+    );
+    // The driver pool cannot keep up, so vehicles pile up in the yard.
+    assert!(r.vehicles.at_end.yard > 1000, "{:?}", r.vehicles.at_end);
+}

@@ -5,6 +5,7 @@
 //! reader needs beside it (the offered load of every stage).
 //!
 //! - `replicate`: replication seeds, and the parallel runner every experiment uses;
+//! - `capacity`: saturated runs and the static bound from the roster;
 //! - `compare`: several configurations with the same replication seeds (paired);
 //! - `sweep`: the grid of all combinations of `PATH=VALUES` settings;
 //! - `plan`: the search for the cheapest roster that meets service targets.
@@ -14,6 +15,7 @@
 //! task order, so results are bit-identical at any thread count. Nothing here formats: the
 //! `report` layer turns these results into text, JSON and CSV.
 
+mod capacity;
 mod compare;
 mod plan;
 mod replicate;
@@ -21,6 +23,7 @@ mod sweep;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use capacity::{Bound, Capacity, capacity, static_bounds};
 pub use compare::{Comparison, compare};
 pub use plan::{
     Bounds, Candidate, DEFAULT_CONFIRM_REPLICATIONS, DEFAULT_REPLICATIONS, Evaluation, Metric,

@@ -319,6 +319,9 @@ pub struct RunSpec {
     pub first_weekday: u8,
     /// Keep one record per vehicle (arrival, stage times, clearance, crossing).
     pub record_vehicles: bool,
+    /// Replace the arrival streams by an endless supply: a queue in front of the first stage
+    /// that never runs dry (for measuring capacity). Vehicles take the streams' mixes.
+    pub saturate: bool,
 }
 
 impl Port {

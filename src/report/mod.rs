@@ -13,6 +13,7 @@
 //! - `progress.rs`: the progress bar on standard error.
 
 mod aggregate;
+mod capacity;
 mod compare;
 mod figures;
 mod json;
@@ -25,6 +26,7 @@ mod text;
 mod validate;
 
 pub use aggregate::{CONFIDENCE, STATIC_KEYS, aggregate, figure, lookup};
+pub use capacity::{capacity_json, capacity_summary};
 pub use compare::{Config, comparison_json, comparison_text, comparison_value};
 pub use figures::{KeyFigure, key_figures};
 pub use json::{SCHEMA_VERSION, json, json_value};

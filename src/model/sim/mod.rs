@@ -51,6 +51,8 @@ pub fn simulate(port: &Port, run: &RunSpec) -> RunResult {
 }
 
 const NONE: u32 = u32::MAX;
+/// The `stream` of arrivals from the saturating supply.
+const FEED: u32 = u32::MAX;
 
 /// Something a stage serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,6 +157,9 @@ struct Vehicle {
     groups: [u16; 4],
     /// Index of its record, or `NONE`.
     record: u32,
+    /// Fed by the saturating supply, and not yet replaced: its first service start brings in
+    /// the next vehicle.
+    feeder: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,6 +236,8 @@ struct Sim<'p> {
     records: Vec<VehicleRecord>,
     arrivals_so_far: u64,
     processed: u64,
+    /// Saturation: picks the stream whose mix a fed vehicle takes.
+    feed_rng: StreamRng,
 }
 
 impl<'p> Sim<'p> {
@@ -362,9 +369,26 @@ impl<'p> Sim<'p> {
             records: Vec::new(),
             arrivals_so_far: 0,
             processed: 0,
+            feed_rng: streams.stream("saturation"),
         };
-        for i in 0..port.arrivals.len() {
-            sim.schedule_next_arrival(Time::ZERO, i, true);
+        if run.saturate {
+            // Enough vehicles to fill the first regular stage at its widest, plus one waiting;
+            // each one brings the next when it starts its first service.
+            let first = sim.visit_stage.first().map_or(0, |&s| s as usize);
+            let widest: u32 = sim.schedules.get(first).map_or(0, |lanes| {
+                lanes
+                    .iter()
+                    .map(|l| l.segments().iter().map(|p| p.1).max().unwrap_or(0))
+                    .sum()
+            });
+            for _ in 0..=widest {
+                sim.events
+                    .schedule(Time::ZERO, Event::Arrival { stream: FEED });
+            }
+        } else {
+            for i in 0..port.arrivals.len() {
+                sim.schedule_next_arrival(Time::ZERO, i, true);
+            }
         }
         if !port.hours.always_open() {
             sim.schedule_port_change(Time::ZERO);
@@ -459,12 +483,16 @@ impl<'p> Sim<'p> {
 
     fn arrive(&mut self, now: Time, stream: usize) {
         let port = self.port;
+        let fed = stream == FEED as usize;
+        // A fed vehicle takes the mix of a stream chosen in proportion to its demand.
+        let stream = if fed { self.pick_stream() } else { stream };
         let source = &port.arrivals[stream];
         let draw = |sim: &mut Self| match sim.fixed[stream] {
             Some(fixed) => fixed,
             None => source.mix.draw(&mut sim.attribute_rng[stream]),
         };
         let attributes = match &source.kind {
+            _ if fed => draw(self),
             ArrivalKind::Trace(records) => {
                 let record = &records[self.cursor[stream]];
                 self.cursor[stream] += 1;
@@ -476,7 +504,9 @@ impl<'p> Sim<'p> {
             }
             ArrivalKind::Poisson(_) => draw(self),
         };
-        self.schedule_next_arrival(now, stream, false);
+        if !fed {
+            self.schedule_next_arrival(now, stream, false);
+        }
 
         let measured = now >= self.warmup_end;
         let pass = self.pass_mask[attributes.declaration];
@@ -521,6 +551,7 @@ impl<'p> Sim<'p> {
             past_yard: false,
             groups,
             record,
+            feeder: fed,
         });
         self.draw_vehicle_work(v);
 
@@ -528,6 +559,41 @@ impl<'p> Sim<'p> {
         self.in_port.set(now, self.live as f64);
         self.rec.arrived(now, &self.vehicles[v as usize]);
         self.start_phase(now, Unit::Vehicle(v));
+    }
+
+    /// A stream index, in proportion to the streams' expected demand (saturation).
+    fn pick_stream(&mut self) -> usize {
+        let n = self.port.arrivals.len();
+        if n == 1 {
+            return 0;
+        }
+        let weights: Vec<f64> = self
+            .port
+            .arrivals
+            .iter()
+            .map(|a| {
+                a.mean_per_day(self.run.warmup_days, self.run.days)
+                    .max(1e-9)
+            })
+            .collect();
+        let total: f64 = weights.iter().sum();
+        let mut u = self.feed_rng.random::<f64>() * total;
+        for (i, w) in weights.iter().enumerate() {
+            if u < *w {
+                return i;
+            }
+            u -= w;
+        }
+        n - 1
+    }
+
+    /// Saturation: a fed vehicle has reached its first service; the next one arrives now.
+    fn replace_feeder(&mut self, now: Time, v: u32) {
+        let vehicle = &mut self.vehicles[v as usize];
+        if vehicle.feeder {
+            vehicle.feeder = false;
+            self.events.schedule(now, Event::Arrival { stream: FEED });
+        }
     }
 
     fn allocate(&mut self, mut vehicle: Vehicle) -> u32 {
@@ -687,6 +753,10 @@ impl<'p> Sim<'p> {
 
     /// Released by customs: counted, then on to the exit.
     fn clear(&mut self, now: Time, unit: Unit) {
+        for i in 0..self.unit_len(unit) {
+            let v = self.unit_vehicle(unit, i);
+            self.replace_feeder(now, v);
+        }
         for i in 0..self.unit_len(unit) {
             let vehicle = &self.vehicles[self.unit_vehicle(unit, i) as usize];
             if vehicle.record != NONE {

@@ -171,10 +171,12 @@ impl Sim<'_> {
                 self.stages[s].wait.record(wait);
             }
             for i in 0..self.unit_len(unit) {
-                let vehicle = &self.vehicles[self.unit_vehicle(unit, i) as usize];
+                let v = self.unit_vehicle(unit, i);
+                let vehicle = &self.vehicles[v as usize];
                 if vehicle.journey.measured {
                     self.rec.stage_wait(s, vehicle, wait);
                 }
+                self.replace_feeder(now, v);
             }
             self.note_visit(unit, s, |visit| visit.start = Some(now));
         }
