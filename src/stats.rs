@@ -35,7 +35,11 @@ impl Histogram {
             self.zeros += 1;
             return;
         }
-        let key = x.to_bits() >> SHIFT;
+        self.add(x.to_bits() >> SHIFT, 1);
+    }
+
+    /// Adds `n` to the bucket with key `key` (growing the dense range as needed).
+    fn add(&mut self, key: u64, n: u32) {
         if self.counts.is_empty() {
             self.base = key;
             self.counts.push(0);
@@ -47,12 +51,46 @@ impl Histogram {
             self.counts.resize((key - self.base) as usize + 1, 0);
         }
         let slot = &mut self.counts[(key - self.base) as usize];
-        *slot = slot.saturating_add(1);
+        *slot = slot.saturating_add(n);
     }
 
     /// Number of values recorded.
     pub fn count(&self) -> u64 {
         self.total
+    }
+
+    /// The buckets in increasing order as `(low, high, count)`, with the exact zeros first
+    /// as `(0, 0, n)`; empty buckets are left out.
+    pub fn buckets(&self) -> impl Iterator<Item = (f64, f64, u64)> + '_ {
+        let zeros = (self.zeros > 0).then_some((0.0, 0.0, self.zeros));
+        zeros
+            .into_iter()
+            .chain(
+                self.counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c > 0)
+                    .map(|(i, &c)| {
+                        let key = self.base + i as u64;
+                        (
+                            f64::from_bits(key << SHIFT),
+                            f64::from_bits((key + 1) << SHIFT),
+                            u64::from(c),
+                        )
+                    }),
+            )
+    }
+
+    /// Adds every value of `other` (the same bucket layout, so the result is exactly the
+    /// histogram of both sets of values).
+    pub fn merge(&mut self, other: &Histogram) {
+        self.zeros += other.zeros;
+        self.total += other.total;
+        for (i, &c) in other.counts.iter().enumerate() {
+            if c > 0 {
+                self.add(other.base + i as u64, c);
+            }
+        }
     }
 
     /// The value of rank ⌈q·n⌉ (the smallest value with at least a fraction q of the values at
@@ -119,6 +157,11 @@ impl Tally {
     /// Number of observations.
     pub fn count(&self) -> u64 {
         self.histogram.count()
+    }
+
+    /// The histogram behind the percentiles.
+    pub fn histogram(&self) -> &Histogram {
+        &self.histogram
     }
 
     /// Exact mean (0 when empty).
@@ -474,6 +517,27 @@ mod tests {
             );
         }
         assert_eq!(t.quantile(0.005), 0.0, "the zeros come first");
+    }
+
+    #[test]
+    fn merged_histograms_equal_the_histogram_of_all_values() {
+        let (mut a, mut b, mut both) = (
+            Histogram::default(),
+            Histogram::default(),
+            Histogram::default(),
+        );
+        for i in 0..1000 {
+            let x = f64::from(i) * 0.37;
+            if i % 3 == 0 {
+                a.record(x);
+            } else {
+                b.record(x);
+            }
+            both.record(x);
+        }
+        a.merge(&b);
+        assert_eq!(a, both);
+        assert_eq!(a.buckets().map(|b| b.2).sum::<u64>(), 1000);
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub struct Overrides {
     pub days: Option<u32>,
     /// Keep one record per vehicle.
     pub record_vehicles: bool,
+    /// Keep one row per measured hour.
+    pub record_timeline: bool,
 }
 
 impl Overrides {
@@ -54,6 +56,7 @@ impl Overrides {
             seed: self.seed.unwrap_or(run.seed),
             days: self.days.unwrap_or(run.days),
             record_vehicles: self.record_vehicles || run.record_vehicles,
+            record_timeline: self.record_timeline || run.record_timeline,
             ..run
         }
     }

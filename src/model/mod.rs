@@ -22,7 +22,7 @@ pub use load::{ResourceLoad, StageLoad, mean_arrivals_by_hour, resource_loads, s
 pub use results::{
     CarrierResult, ConveyanceCounts, DailyRange, DayResult, DriverResult, ExitResult, GroupDay,
     GroupResult, HourResult, LaneResult, Places, RunResult, StageHour, StageResult, StageVisit,
-    VehicleCounts, VehicleRecord,
+    TimelineHour, TimelineStage, VehicleCounts, VehicleRecord,
 };
 pub use roster::{CapacitySchedule, Roster, Shift, ShiftEndPolicy, StageStaff};
 pub use sim::simulate;
@@ -319,6 +319,8 @@ pub struct RunSpec {
     pub first_weekday: u8,
     /// Keep one record per vehicle (arrival, stage times, clearance, crossing).
     pub record_vehicles: bool,
+    /// Keep one row per measured hour (queues and open servers over time).
+    pub record_timeline: bool,
     /// Replace the arrival streams by an endless supply: a queue in front of the first stage
     /// that never runs dry (for measuring capacity). Vehicles take the streams' mixes.
     pub saturate: bool,

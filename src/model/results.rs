@@ -15,7 +15,7 @@
 //!   aboard a carrier experiences the carrier's waits.
 
 use crate::engine::Time;
-use crate::stats::Summary;
+use crate::stats::{Histogram, Summary};
 
 /// Vehicle counts over the measured window.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -272,6 +272,8 @@ pub struct VehicleRecord {
     pub crossed: Option<Time>,
     /// Carrier trip number, if it went by cage truck (counting all carriers' trips from 0).
     pub trip: Option<u64>,
+    /// The carrier that took it (index in the fleet), if it went by cage truck.
+    pub carrier: Option<u32>,
 }
 
 /// One stage visit of a vehicle record.
@@ -285,6 +287,36 @@ pub struct StageVisit {
     pub start: Option<Time>,
     /// Service ended.
     pub end: Option<Time>,
+    /// Lane group that served it (index into the stage's lanes).
+    pub lane: Option<usize>,
+}
+
+/// One measured hour of a run (kept only when asked for).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineHour {
+    /// Hours since the start of the measured window (0 = 00:00–01:00 of the first measured day).
+    pub hour: u32,
+    /// Vehicles that arrived in the hour.
+    pub arrived: u64,
+    /// Vehicles cleared in the hour.
+    pub cleared: u64,
+    /// Vehicles that crossed in the hour.
+    pub crossed: u64,
+    /// Vehicles in the port at the end of the hour.
+    pub in_port: u64,
+    /// Per stage, indexed like the port's stages.
+    pub stages: Vec<TimelineStage>,
+}
+
+/// One stage during one measured hour.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TimelineStage {
+    /// Time-average queue length (units).
+    pub queue_mean: f64,
+    /// Time-average open servers.
+    pub servers_open_mean: f64,
+    /// Busy ÷ open server-time (0 when closed).
+    pub utilization: f64,
 }
 
 /// Everything one run measured.
@@ -320,6 +352,12 @@ pub struct RunResult {
     pub hourly: Vec<HourResult>,
     /// One record per vehicle, if asked for (`RunSpec::record_vehicles`).
     pub vehicle_records: Vec<VehicleRecord>,
+    /// One row per measured hour, if asked for (`RunSpec::record_timeline`).
+    pub timeline: Vec<TimelineHour>,
+    /// Distribution of clearance times (vehicles that arrived in the window), in minutes.
+    pub clearance_histogram: Histogram,
+    /// Distribution of crossing times, in minutes.
+    pub crossing_histogram: Histogram,
     /// Events processed, warm-up included (a measure of work done).
     pub events: u64,
 }

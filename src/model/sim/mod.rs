@@ -526,6 +526,7 @@ impl<'p> Sim<'p> {
                 cleared: None,
                 crossed: None,
                 trip: None,
+                carrier: None,
             });
             (self.records.len() - 1) as u32
         } else {
@@ -813,6 +814,7 @@ impl<'p> Sim<'p> {
                         queued: Time::ZERO,
                         start: None,
                         end: None,
+                        lane: None,
                     };
                     update(&mut visit);
                     visits.push(visit);

@@ -178,7 +178,10 @@ impl Sim<'_> {
                 }
                 self.replace_feeder(now, v);
             }
-            self.note_visit(unit, s, |visit| visit.start = Some(now));
+            self.note_visit(unit, s, |visit| {
+                visit.start = Some(now);
+                visit.lane = Some(g);
+            });
         }
         let duration = *self.work_of(unit);
         let end = Time::from_minutes(now.minutes() + duration);
@@ -317,7 +320,8 @@ impl Sim<'_> {
 
     /// Closes the clock hour for stage statistics: adds the areas of the hour that ended at
     /// `now` to hour-of-day `h` if it was measured.
-    pub(super) fn stage_hour(&mut self, now: Time, h: usize, measured: bool) {
+    pub(super) fn stage_hour(&mut self, now: Time, h: usize, measured: bool) -> Vec<HourArea> {
+        let mut hour = Vec::with_capacity(self.stages.len());
         for st in &mut self.stages {
             let mut area = HourArea {
                 queue: st.queue_len.take_area(now),
@@ -341,6 +345,8 @@ impl Sim<'_> {
                 acc.open += area.open;
                 acc.overtime += area.overtime;
             }
+            hour.push(area);
         }
+        hour
     }
 }

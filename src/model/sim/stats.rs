@@ -11,7 +11,8 @@ use crate::engine::{MINUTES_PER_DAY, MINUTES_PER_HOUR, Time};
 use crate::model::arrivals::{ArrivalKind, Attributes};
 use crate::model::results::{
     CarrierResult, ConveyanceCounts, DayResult, DriverResult, ExitResult, GroupDay, GroupResult,
-    HourResult, LaneResult, Places, RunResult, StageHour, StageResult, VehicleCounts,
+    HourResult, LaneResult, Places, RunResult, StageHour, StageResult, TimelineHour, TimelineStage,
+    VehicleCounts,
 };
 use crate::model::{Mode, Port, RunSpec};
 use crate::stats::Tally;
@@ -88,6 +89,9 @@ pub(super) struct Recorder {
     hour_arrived: [u64; 24],
     hour_cleared: [u64; 24],
     hour_crossed: [u64; 24],
+    /// Arrivals, clearances and crossings in the current hour (measured window).
+    this_hour: [u64; 3],
+    timeline: Vec<TimelineHour>,
     /// Measured areas of resource levels.
     in_port_area: f64,
     drivers_away_area: f64,
@@ -152,6 +156,8 @@ impl Recorder {
             hour_arrived: [0; 24],
             hour_cleared: [0; 24],
             hour_crossed: [0; 24],
+            this_hour: [0; 3],
+            timeline: Vec::new(),
             in_port_area: 0.0,
             drivers_away_area: 0.0,
             driver_waiting_area: 0.0,
@@ -197,6 +203,7 @@ impl Recorder {
         let counted = v.journey.measured;
         if counted {
             self.hour_arrived[now.hour_of_day()] += 1;
+            self.this_hour[0] += 1;
         }
         self.each(v.groups, |g| {
             g.live += 1;
@@ -212,6 +219,7 @@ impl Recorder {
         let sample = v.journey.measured.then(|| (now - v.arrival).minutes());
         if counted {
             self.hour_cleared[now.hour_of_day()] += 1;
+            self.this_hour[1] += 1;
         }
         self.each(v.groups, |g| {
             if counted {
@@ -230,6 +238,7 @@ impl Recorder {
             (v.journey.measured && self.crossing_tracked).then(|| (now - v.arrival).minutes());
         if counted {
             self.hour_crossed[now.hour_of_day()] += 1;
+            self.this_hour[2] += 1;
         }
         self.each(v.groups, |g| {
             g.live -= 1;
@@ -315,7 +324,26 @@ impl Sim<'_> {
         let started = Time::start_of_hour(self.hours_elapsed);
         self.hours_elapsed += 1;
         let measured = started >= self.warmup_end;
-        self.stage_hour(now, started.hour_of_day(), measured);
+        let hour = self.stage_hour(now, started.hour_of_day(), measured);
+        if measured && self.run.record_timeline {
+            let r = &mut self.rec;
+            r.timeline.push(TimelineHour {
+                hour: r.timeline.len() as u32,
+                arrived: r.this_hour[0],
+                cleared: r.this_hour[1],
+                crossed: r.this_hour[2],
+                in_port: self.live,
+                stages: hour
+                    .iter()
+                    .map(|a| TimelineStage {
+                        queue_mean: a.queue / MINUTES_PER_HOUR,
+                        servers_open_mean: a.open / MINUTES_PER_HOUR,
+                        utilization: if a.open > 0.0 { a.busy / a.open } else { 0.0 },
+                    })
+                    .collect(),
+            });
+        }
+        self.rec.this_hour = [0; 3];
 
         let y = &mut self.yard;
         let areas = [
@@ -507,6 +535,13 @@ pub(super) fn finish(sim: Sim<'_>, events: u64) -> RunResult {
         daily: rec.daily.clone(),
         hourly,
         vehicle_records: sim.records,
+        timeline: sim.rec.timeline.clone(),
+        clearance_histogram: rec.all.clearance.histogram().clone(),
+        crossing_histogram: if rec.crossing_tracked {
+            rec.all.crossing.histogram().clone()
+        } else {
+            rec.all.clearance.histogram().clone()
+        },
         events,
     }
 }

@@ -352,7 +352,9 @@ impl Sim<'_> {
                     .record((now - vehicle.yard_in).minutes());
             }
             if vehicle.record != NONE {
-                self.records[vehicle.record as usize].trip = Some(trip_id);
+                let record = &mut self.records[vehicle.record as usize];
+                record.trip = Some(trip_id);
+                record.carrier = Some(c);
             }
             self.left_yard(now, v);
         }

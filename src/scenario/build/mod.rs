@@ -247,6 +247,7 @@ fn check_simulation(c: &mut Checker, raw: &RawScenario) -> RunSpec {
         seed: s.seed,
         first_weekday: weekday_index(s.start_weekday.unwrap_or(Weekday::Monday)) as u8,
         record_vehicles: false,
+        record_timeline: false,
         saturate: false,
     }
 }
