@@ -1,6 +1,7 @@
 //! The errors a `portsim` command can end with, and the exit code each maps to.
 
 use crate::experiment::PlanError;
+use crate::report::OutError;
 use crate::scenario::ScenarioError;
 
 /// Why a command failed.
@@ -18,6 +19,19 @@ pub enum Error {
     /// Output could not be written (exit code 1).
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    /// Result files could not be written, or `--out DIR` exists (exit code 1; 2 for an
+    /// existing directory, which is a usage error).
+    #[error("error: {0}{hint}", hint = files_hint(.0))]
+    Files(#[from] OutError),
+}
+
+fn files_hint(e: &OutError) -> &'static str {
+    match e {
+        OutError::Exists(_) => {
+            "\n  = hint: pass --force to replace it, or choose another directory"
+        }
+        OutError::Io { .. } => "",
+    }
 }
 
 impl Error {
@@ -25,7 +39,8 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Scenario(_) | Error::Plan(_) | Error::Usage(..) => 2,
-            Error::Output(_) => 1,
+            Error::Files(OutError::Exists(_)) => 2,
+            Error::Output(_) | Error::Files(_) => 1,
         }
     }
 }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::{Args, Parser, Subcommand};
 use portsim::experiment::{self, Control, NoProgress, Overrides, PlanSettings, Progress};
 use portsim::scenario::{self, Assignment, Scenario, Template};
-use portsim::{Error, report};
+use portsim::{Error, model, report};
 
 /// Discrete-event simulator of land border ports: vehicle arrivals, declaration, inspection
 /// lanes and 24-hour staffing rosters, reporting clearance times and daily capacity.
@@ -59,6 +59,13 @@ struct Common {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Write result files to this directory: summary.json and .md, daily.csv, hourly.csv,
+    /// plots (SVG and PNG) and report.html. It appears complete or not at all.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace the --out directory if it exists.
+    #[arg(long, requires = "out")]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -72,6 +79,16 @@ struct RunArgs {
     /// Change a field first: PATH=VALUE, e.g. stages.declaration.servers=8 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    /// With --out: also write vehicles.csv, one row per vehicle.
+    #[arg(long, requires = "out")]
+    trace: bool,
+    /// Write a process-mining event log (CSV: case, activity, timestamp, resource, class,
+    /// mode) to FILE.
+    #[arg(long, value_name = "FILE.csv")]
+    events: Option<PathBuf>,
+    /// Write the event log as OCEL 2.0 JSON (vehicles and carriers as objects) to FILE.
+    #[arg(long, value_name = "FILE.json")]
+    ocel: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
 }
@@ -171,6 +188,8 @@ fn main() -> ExitCode {
                 "\nportsim: stopping after the runs in progress (press Ctrl-C again to quit at once)"
             );
         } else {
+            // Quitting at once: leave no half-written result files behind.
+            report::abandon_all();
             std::process::exit(i32::from(INTERRUPTED));
         }
     });
@@ -232,8 +251,50 @@ impl Common {
         Overrides {
             seed: self.seed,
             days: self.days,
+            record_timeline: self.out.is_some(),
             ..Overrides::default()
         }
+    }
+
+    /// Refuses an existing --out directory before any work is done.
+    fn check_out(&self) -> Result<(), Error> {
+        match &self.out {
+            Some(dir) if dir.exists() && !self.force => {
+                Err(report::OutError::Exists(dir.clone()).into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes the --out directory (nothing if the work was interrupted).
+    fn write_out(&self, files: OutFiles<'_>, interrupted: bool) -> Result<(), Error> {
+        let Some(dir) = &self.out else { return Ok(()) };
+        if interrupted {
+            eprintln!("portsim: interrupted; nothing written to {}", dir.display());
+            return Ok(());
+        }
+        let mut out = report::OutDir::create(dir, self.force)?;
+        out.write("summary.json", files.json.as_bytes())?;
+        out.write("summary.md", files.markdown.as_bytes())?;
+        out.write(
+            "daily.csv",
+            report::daily_csv(files.port, &files.runs).as_bytes(),
+        )?;
+        out.write(
+            "hourly.csv",
+            report::hourly_csv(files.port, &files.runs).as_bytes(),
+        )?;
+        if files.vehicles {
+            out.write(
+                "vehicles.csv",
+                report::vehicles_csv(files.port, &files.runs).as_bytes(),
+            )?;
+        }
+        for (name, bytes) in &files.extra {
+            out.write(name, bytes)?;
+        }
+        out.commit()?;
+        Ok(())
     }
 
     /// Sets the thread count, and makes Ctrl-C stop cleanly.
@@ -261,6 +322,32 @@ impl Common {
             Box::new(NoProgress)
         }
     }
+}
+
+/// What `--out` writes for a command.
+struct OutFiles<'a> {
+    port: &'a model::Port,
+    json: String,
+    markdown: String,
+    runs: Vec<report::Labeled<'a>>,
+    vehicles: bool,
+    extra: Vec<(String, Vec<u8>)>,
+}
+
+/// The runs of one configuration, labelled for the CSV files.
+fn labeled<'a>(
+    label: Option<String>,
+    outcomes: &'a [experiment::Outcome],
+) -> Vec<report::Labeled<'a>> {
+    outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, outcome)| report::Labeled {
+            label: label.clone(),
+            replication: i as u32,
+            outcome,
+        })
+        .collect()
 }
 
 /// Replications for compare and sweep: the option, else the scenario's, else 10.
@@ -293,24 +380,39 @@ fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
         template.with(&changes)?
     };
     let c = &a.common;
+    c.check_out()?;
+    let mut overrides = c.overrides();
+    overrides.record_vehicles = a.trace || a.events.is_some() || a.ocel.is_some();
     let n = a
         .replications
         .or(scenario.experiment.replications)
         .unwrap_or(1);
     if n == 1 {
-        let outcome = experiment::run_once(&scenario, &c.overrides());
+        let outcomes = [experiment::run_once(&scenario, &overrides)];
         let text = if c.json {
-            report::json(&scenario, &outcome)
+            report::json(&scenario, &outcomes[0])
         } else {
-            report::summary(&scenario, &outcome)
+            report::summary(&scenario, &outcomes[0])
         };
+        write_logs(a, &scenario, &outcomes)?;
+        if c.out.is_some() {
+            let files = OutFiles {
+                port: &scenario.port,
+                json: report::json(&scenario, &outcomes[0]),
+                markdown: report::markdown(|| report::summary(&scenario, &outcomes[0])),
+                runs: labeled(None, &outcomes),
+                vehicles: a.trace,
+                extra: Vec::new(),
+            };
+            c.write_out(files, false)?;
+        }
         return Ok((text, false));
     }
     c.prepare()?;
     let progress = c.progress();
     let rep = experiment::replicate(
         &scenario,
-        &c.overrides(),
+        &overrides,
         n,
         Control::new(&CANCEL, progress.as_ref()),
     );
@@ -319,7 +421,37 @@ fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
     } else {
         report::replicated_summary(&scenario, &rep)
     };
+    if !rep.interrupted {
+        write_logs(a, &scenario, &rep.outcomes)?;
+    }
+    if c.out.is_some() {
+        let files = OutFiles {
+            port: &scenario.port,
+            json: report::replicated_json(&scenario, &rep),
+            markdown: report::markdown(|| report::replicated_summary(&scenario, &rep)),
+            runs: labeled(None, &rep.outcomes),
+            vehicles: a.trace,
+            extra: Vec::new(),
+        };
+        c.write_out(files, rep.interrupted)?;
+    }
     Ok((text, rep.interrupted))
+}
+
+/// `--events` and `--ocel`: the process-mining logs of the runs (their vehicle records).
+fn write_logs(
+    a: &RunArgs,
+    scenario: &Scenario,
+    outcomes: &[experiment::Outcome],
+) -> Result<(), Error> {
+    let runs = labeled(None, outcomes);
+    if let Some(path) = &a.events {
+        report::write_file(path, report::events_csv(&scenario.port, &runs).as_bytes())?;
+    }
+    if let Some(path) = &a.ocel {
+        report::write_file(path, report::ocel_json(&scenario.port, &runs).as_bytes())?;
+    }
+    Ok(())
 }
 
 fn compare_command(a: &CompareArgs) -> Result<(String, bool), Error> {
@@ -368,6 +500,7 @@ fn compare_command(a: &CompareArgs) -> Result<(String, bool), Error> {
     };
     let n = replications(a.replications, &configs[0].0)?;
     let c = &a.common;
+    c.check_out()?;
     c.prepare()?;
     let progress = c.progress();
     let scenarios: Vec<Scenario> = configs.iter().map(|(s, _)| s.clone()).collect();
@@ -389,7 +522,43 @@ fn compare_command(a: &CompareArgs) -> Result<(String, bool), Error> {
     } else {
         report::comparison_text(&configs, &cmp)
     };
+    if c.out.is_some() {
+        // The CSV files take their stage columns from the first configuration, their mode
+        // columns from one that has carriers, if any.
+        let port = configs
+            .iter()
+            .map(|c| &c.scenario.port)
+            .find(|p| p.has_carriers())
+            .unwrap_or(&configs[0].scenario.port);
+        let runs = cmp
+            .outcomes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, o)| labeled(Some(letter(i)), o))
+            .collect();
+        let files = OutFiles {
+            port,
+            json: report::comparison_json(&configs, &cmp),
+            markdown: report::markdown(|| report::comparison_text(&configs, &cmp)),
+            runs,
+            vehicles: false,
+            extra: Vec::new(),
+        };
+        c.write_out(files, cmp.interrupted)?;
+    }
     Ok((text, cmp.interrupted))
+}
+
+/// The label of configuration `i`: A, B, ..., Z, AA, AB...
+fn letter(i: usize) -> String {
+    let mut s = String::new();
+    let mut n = i + 1;
+    while n > 0 {
+        n -= 1;
+        s.insert(0, (b'A' + (n % 26) as u8) as char);
+        n /= 26;
+    }
+    s
 }
 
 /// Most points one sweep may have.
@@ -399,6 +568,7 @@ fn capacity_command(a: &CapacityArgs) -> Result<(String, bool), Error> {
     let scenario = scenario::load(&a.file)?;
     let n = replications(a.replications, &scenario)?;
     let c = &a.common;
+    c.check_out()?;
     c.prepare()?;
     let progress = c.progress();
     let cap = experiment::capacity(
@@ -412,6 +582,17 @@ fn capacity_command(a: &CapacityArgs) -> Result<(String, bool), Error> {
     } else {
         report::capacity_summary(&scenario, &cap)
     };
+    if c.out.is_some() {
+        let files = OutFiles {
+            port: &scenario.port,
+            json: report::capacity_json(&scenario, &cap),
+            markdown: report::markdown(|| report::capacity_summary(&scenario, &cap)),
+            runs: labeled(None, &cap.replicated.outcomes),
+            vehicles: false,
+            extra: Vec::new(),
+        };
+        c.write_out(files, cap.replicated.interrupted)?;
+    }
     Ok((text, cap.replicated.interrupted))
 }
 
@@ -438,6 +619,7 @@ fn sweep_command(a: &SweepArgs) -> Result<(String, bool), Error> {
         .collect::<Result<Vec<_>, _>>()?;
     let n = replications(a.replications, template.base())?;
     let c = &a.common;
+    c.check_out()?;
     c.prepare()?;
     let progress = c.progress();
     let (seed, points) = experiment::sweep(
@@ -457,18 +639,34 @@ fn sweep_command(a: &SweepArgs) -> Result<(String, bool), Error> {
         replications: n,
     };
     if let Some(csv) = &a.csv {
-        report::write_file(csv, &report::sweep_csv(&r)).map_err(|e| {
-            Error::Output(std::io::Error::new(
-                e.kind(),
-                format!("{}: {e}", csv.display()),
-            ))
-        })?;
+        report::write_file(csv, report::sweep_csv(&r).as_bytes())?;
     }
     let text = if c.json {
         report::sweep_json(&r)
     } else {
         report::sweep_text(&r)
     };
+    if c.out.is_some() {
+        let runs = points
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                p.outcomes
+                    .as_ref()
+                    .map(|o| labeled(Some(format!("point-{}", i + 1)), o))
+            })
+            .flatten()
+            .collect();
+        let files = OutFiles {
+            port: &template.base().port,
+            json: report::sweep_json(&r),
+            markdown: report::markdown(|| report::sweep_text(&r)),
+            runs,
+            vehicles: false,
+            extra: vec![("points.csv".into(), report::sweep_csv(&r).into_bytes())],
+        };
+        c.write_out(files, interrupted)?;
+    }
     Ok((text, interrupted))
 }
 
@@ -482,6 +680,7 @@ fn plan_command(a: &PlanArgs) -> Result<(String, bool), Error> {
         a.confirm_replications,
     )?;
     let c = &a.common;
+    c.check_out()?;
     c.prepare()?;
     let progress = c.progress();
     let plan = experiment::plan(
@@ -495,5 +694,31 @@ fn plan_command(a: &PlanArgs) -> Result<(String, bool), Error> {
     } else {
         report::plan_text(&scenario, &plan)
     };
+    if c.out.is_some() && !plan.interrupted {
+        // The files describe the recommended roster (else the best effort), run again with
+        // the confirming replications and their hourly timelines.
+        let recommended = experiment::recommended_scenario(&scenario, &plan);
+        let rep = recommended.as_ref().map(|s| {
+            experiment::replicate(
+                s,
+                &c.overrides(),
+                plan.settings.confirm_replications,
+                Control::new(&CANCEL, progress.as_ref()),
+            )
+        });
+        let interrupted = rep.as_ref().is_some_and(|r| r.interrupted);
+        let files = OutFiles {
+            port: recommended.as_ref().map_or(&scenario.port, |s| &s.port),
+            json: report::plan_json(&scenario, &plan),
+            markdown: report::markdown(|| report::plan_text(&scenario, &plan)),
+            runs: rep
+                .as_ref()
+                .map_or_else(Vec::new, |r| labeled(None, &r.outcomes)),
+            vehicles: false,
+            extra: Vec::new(),
+        };
+        c.write_out(files, interrupted)?;
+        return Ok((text, interrupted));
+    }
     Ok((text, plan.interrupted))
 }

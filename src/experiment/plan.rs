@@ -811,24 +811,7 @@ impl Search<'_> {
         if self.file.as_ref() == Some(r) {
             return self.port().clone();
         }
-        let mut port = self.port().clone();
-        let mut shifts = self.shifts.clone();
-        for (shift, row) in shifts.iter_mut().zip(&r.staff) {
-            shift.staff = row
-                .iter()
-                .zip(&port.stages)
-                .map(|(&n, stage)| share_among_lanes(stage, n))
-                .collect();
-        }
-        port.roster = Some(model::Roster {
-            handover: port
-                .roster
-                .as_ref()
-                .map_or(Duration::ZERO, |roster| roster.handover),
-            shifts,
-            rostered: vec![true; port.stages.len()],
-        });
-        port
+        port_with_roster(self.port(), &self.shifts, r)
     }
 
     /// Expected work (server-minutes) arriving at each stage during shift `k`: the day's work
@@ -1214,6 +1197,49 @@ impl Search<'_> {
         }
         best
     }
+}
+
+/// `port` with roster `r` over `shifts` (every stage rostered; lane groups share their stage's
+/// crews as [`share_among_lanes`] says).
+fn port_with_roster(port: &Port, shifts: &[Shift], r: &Roster) -> Port {
+    let mut port = port.clone();
+    let mut shifts = shifts.to_vec();
+    for (shift, row) in shifts.iter_mut().zip(&r.staff) {
+        shift.staff = row
+            .iter()
+            .zip(&port.stages)
+            .map(|(&n, stage)| share_among_lanes(stage, n))
+            .collect();
+    }
+    port.roster = Some(model::Roster {
+        handover: port
+            .roster
+            .as_ref()
+            .map_or(Duration::ZERO, |roster| roster.handover),
+        shifts,
+        rostered: vec![true; port.stages.len()],
+    });
+    port
+}
+
+/// The scenario with the plan's recommended roster (else its best effort), as the planner
+/// evaluated it; `None` if the search found neither.
+pub fn recommended_scenario(scenario: &Scenario, plan: &Plan) -> Option<Scenario> {
+    let c = plan.recommended.as_ref().or(plan.best_effort.as_ref())?;
+    let file = scenario
+        .port
+        .roster
+        .as_ref()
+        .map(|r| file_roster(&scenario.port, r));
+    let port = if file.as_ref() == Some(&c.roster) {
+        scenario.port.clone()
+    } else {
+        port_with_roster(&scenario.port, &plan.shifts, &c.roster)
+    };
+    Some(Scenario {
+        port,
+        ..scenario.clone()
+    })
 }
 
 /// A stage's staff as the roster gives it: a stage with one lane group takes the number as is;

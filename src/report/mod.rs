@@ -15,8 +15,11 @@
 mod aggregate;
 mod capacity;
 mod compare;
+mod eventlog;
 mod figures;
+mod files;
 mod json;
+mod output;
 mod plan;
 mod progress;
 mod replicated;
@@ -28,19 +31,18 @@ mod validate;
 pub use aggregate::{CONFIDENCE, STATIC_KEYS, aggregate, figure, lookup};
 pub use capacity::{capacity_json, capacity_summary};
 pub use compare::{Config, comparison_json, comparison_text, comparison_value};
+pub use eventlog::{events_csv, ocel_json};
 pub use figures::{KeyFigure, key_figures};
+pub use files::{Labeled, daily_csv, hourly_csv, vehicles_csv};
 pub use json::{SCHEMA_VERSION, json, json_value};
+pub use output::{OutDir, OutError, abandon_all, write_file};
 pub use plan::{plan_json, plan_text, plan_value, toml_snippet};
 pub use progress::Bar;
 pub use replicated::{replicated_json, replicated_summary, replicated_value};
 pub use sweep::{SweepReport, sweep_csv, sweep_json, sweep_text, sweep_value};
+pub use table::markdown;
 pub use text::{summary, validation};
 pub use validate::{paths_text, validation_json, validation_value};
-
-/// Writes `text` to the file at `path` (the sweep's `--csv`).
-pub fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
-}
 
 use crate::model::{Port, ResourceLoad, StageLoad};
 

@@ -1,4 +1,24 @@
-//! A plain-text table with aligned columns.
+//! A plain-text table with aligned columns, or a Markdown pipe table while [`markdown`] runs.
+
+use std::cell::Cell;
+
+thread_local! {
+    static MARKDOWN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with tables rendered as Markdown pipe tables (and headings as Markdown headings),
+/// so that one summary function serves the terminal and `summary.md`.
+pub fn markdown<T>(f: impl FnOnce() -> T) -> T {
+    let before = MARKDOWN.with(|m| m.replace(true));
+    let out = f();
+    MARKDOWN.with(|m| m.set(before));
+    out
+}
+
+/// Whether tables are being rendered as Markdown.
+pub fn in_markdown() -> bool {
+    MARKDOWN.with(Cell::get)
+}
 
 /// Column alignment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +67,9 @@ impl Table {
 
     /// Renders with `indent` spaces before each line and two spaces between columns.
     pub fn render(&self, indent: usize) -> String {
+        if in_markdown() {
+            return self.render_markdown();
+        }
         let n = self.headers.len();
         let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
         for row in &self.rows {
@@ -95,6 +118,44 @@ impl Table {
         }
         out
     }
+
+    /// A Markdown pipe table (notes follow it as paragraphs).
+    fn render_markdown(&self) -> String {
+        let cell = |s: &str| s.trim().replace('|', "\\|");
+        let mut out = String::from("\n|");
+        for h in &self.headers {
+            out.push_str(&format!(" {} |", cell(h)));
+        }
+        out.push_str("\n|");
+        for a in &self.align {
+            out.push_str(if *a == Align::Right {
+                " ---: |"
+            } else {
+                " --- |"
+            });
+        }
+        out.push('\n');
+        let mut notes = Vec::new();
+        for row in &self.rows {
+            match row {
+                Row::Cells(cells) => {
+                    out.push('|');
+                    for i in 0..self.headers.len() {
+                        out.push_str(&format!(
+                            " {} |",
+                            cell(cells.get(i).map_or("", String::as_str))
+                        ));
+                    }
+                    out.push('\n');
+                }
+                Row::Note(text) => notes.push(text.trim().to_string()),
+            }
+        }
+        for note in notes {
+            out.push_str(&format!("\n{note}\n"));
+        }
+        out
+    }
 }
 
 /// `19604` → `19,604`.
@@ -136,6 +197,20 @@ mod tests {
         assert_eq!(human_minutes(41.24), "41.2 min");
         assert_eq!(human_minutes(192.0), "3h12m");
         assert_eq!(human_minutes(3.0 * 1440.0 + 300.0), "3d05h");
+    }
+
+    #[test]
+    fn renders_markdown_inside_markdown() {
+        let mut t = Table::new(["stage", "served"]);
+        t.row(vec!["a|b".into(), "7".into()]);
+        t.note("... 3 days not shown");
+        let md = markdown(|| t.render(2));
+        assert_eq!(
+            md,
+            "\n| stage | served |\n| --- | ---: |\n| a\\|b | 7 |\n\n... 3 days not shown\n"
+        );
+        assert!(!in_markdown());
+        assert!(t.render(2).starts_with("  stage"));
     }
 
     #[test]

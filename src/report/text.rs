@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::table::{Table, human_minutes, thousands};
+use super::table::{Table, human_minutes, in_markdown, thousands};
 use super::warnings;
 use crate::dist::DistSpec;
 use crate::experiment::Outcome;
@@ -37,7 +37,7 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
     }
 
     let v = &r.vehicles;
-    let _ = writeln!(w, "Vehicles");
+    section(w, "Vehicles");
     let mut t = Table::new(["", ""]);
     t.row(vec!["arrived".into(), thousands(v.arrived)]);
     t.row(vec!["cleared by customs".into(), thousands(v.cleared)]);
@@ -82,10 +82,12 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
     }
     push_body(w, &t);
 
-    let _ = writeln!(
+    section(
         w,
-        "Clearance and crossing times, minutes ({} vehicles that arrived after the warm-up)",
-        thousands(r.clearance.count)
+        &format!(
+            "Clearance and crossing times, minutes ({} vehicles that arrived after the warm-up)",
+            thousands(r.clearance.count)
+        ),
     );
     let mut t = Table::new(["", "mean", "p50", "p90", "p95", "p99", "max"]);
     let mut row = vec!["clearance (arrival to release by customs)".to_string()];
@@ -127,7 +129,7 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
         })
         .collect();
     if !shown.is_empty() {
-        let _ = writeln!(w, "By group (vehicles; times in minutes)");
+        section(w, "By group (vehicles; times in minutes)");
         let mut headers = vec![
             "group",
             "arrived",
@@ -163,9 +165,9 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
         }
         push_body(w, &t);
 
-        let _ = writeln!(
+        section(
             w,
-            "Mean wait by group and stage, minutes (vehicles; a carrier's wait counts for each vehicle aboard)"
+            "Mean wait by group and stage, minutes (vehicles; a carrier's wait counts for each vehicle aboard)",
         );
         let mut headers = vec!["group".to_string()];
         headers.extend(port.stages.iter().map(|s| s.name.clone()));
@@ -184,9 +186,9 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
         push_body(w, &t);
     }
 
-    let _ = writeln!(
+    section(
         w,
-        "Stages (units: a vehicle, or a loaded carrier after the yard; waits in minutes, from joining the queue to the start of service)"
+        "Stages (units: a vehicle, or a loaded carrier after the yard; waits in minutes, from joining the queue to the start of service)",
     );
     let mut t = Table::new([
         "stage",
@@ -233,7 +235,7 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
     push_body(w, &t);
 
     if r.drivers.is_some() || r.carriers.is_some() || r.exit.is_some() {
-        let _ = writeln!(w, "Drivers, carriers and exit (times in minutes)");
+        section(w, "Drivers, carriers and exit (times in minutes)");
         let mut t = Table::new(["", ""]);
         if let Some(d) = &r.drivers {
             t.row(vec![
@@ -289,17 +291,19 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
     }
 
     if let (Some(roster), Some(t)) = (&port.roster, roster_table(port)) {
-        let _ = writeln!(
+        section(
             w,
-            "Servers open by shift (handover: {} at each change runs the lower of the two)",
-            human_minutes(roster.handover.minutes())
+            &format!(
+                "Servers open by shift (handover: {} at each change runs the lower of the two)",
+                human_minutes(roster.handover.minutes())
+            ),
         );
         push_body(w, &t);
     }
 
-    let _ = writeln!(
+    section(
         w,
-        "Hours of the day (means over the measured days; servers open per stage)"
+        "Hours of the day (means over the measured days; servers open per stage)",
     );
     let mut headers = vec!["hour".to_string(), "arrived".into(), "cleared".into()];
     if has_exit {
@@ -325,7 +329,7 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
     }
     push_body(w, &t);
 
-    let _ = writeln!(w, "Days (vehicles unless said otherwise)");
+    section(w, "Days (vehicles unless said otherwise)");
     let mut headers = vec!["day", "arrived", "cleared"];
     if has_carriers {
         headers.push("conveyances cleared");
@@ -438,17 +442,41 @@ pub fn validation(scenario: &Scenario) -> String {
 }
 
 pub(super) fn header(w: &mut String, scenario: &Scenario, run: &RunSpec) {
+    let days = |n: u32| if n == 1 { "" } else { "s" };
+    if in_markdown() {
+        let _ = writeln!(w, "# portsim · {}\n", scenario.port.name);
+        let _ = writeln!(
+            w,
+            "Scenario `{}`; {} measured day{} after {} warm-up day{}; seed {}.\n",
+            scenario.origin,
+            run.days,
+            days(run.days),
+            run.warmup_days,
+            days(run.warmup_days),
+            run.seed
+        );
+        return;
+    }
     let _ = writeln!(w, "portsim · {}", scenario.port.name);
     let _ = writeln!(w, "  scenario  {}", scenario.origin);
     let _ = writeln!(
         w,
         "  run       {} measured day{} after {} warm-up day{} · seed {}\n",
         run.days,
-        if run.days == 1 { "" } else { "s" },
+        days(run.days),
         run.warmup_days,
-        if run.warmup_days == 1 { "" } else { "s" },
+        days(run.warmup_days),
         run.seed
     );
+}
+
+/// A section title: a plain line in text, a `##` heading in Markdown.
+pub(super) fn section(w: &mut String, title: &str) {
+    if in_markdown() {
+        let _ = writeln!(w, "## {title}");
+    } else {
+        let _ = writeln!(w, "{title}");
+    }
 }
 
 pub(super) fn push_body(w: &mut String, t: &Table) {
