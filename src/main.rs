@@ -267,7 +267,7 @@ impl Common {
     }
 
     /// Writes the --out directory (nothing if the work was interrupted).
-    fn write_out(&self, files: OutFiles<'_>, interrupted: bool) -> Result<(), Error> {
+    fn write_out(&self, files: &OutFiles<'_>, interrupted: bool) -> Result<(), Error> {
         let Some(dir) = &self.out else { return Ok(()) };
         if interrupted {
             eprintln!("portsim: interrupted; nothing written to {}", dir.display());
@@ -336,14 +336,14 @@ struct OutFiles<'a> {
 
 /// The runs of one configuration, labelled for the CSV files.
 fn labeled<'a>(
-    label: Option<String>,
+    label: Option<&str>,
     outcomes: &'a [experiment::Outcome],
 ) -> Vec<report::Labeled<'a>> {
     outcomes
         .iter()
         .enumerate()
         .map(|(i, outcome)| report::Labeled {
-            label: label.clone(),
+            label: label.map(str::to_string),
             replication: i as u32,
             outcome,
         })
@@ -404,7 +404,7 @@ fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
                 vehicles: a.trace,
                 extra: Vec::new(),
             };
-            c.write_out(files, false)?;
+            c.write_out(&files, false)?;
         }
         return Ok((text, false));
     }
@@ -433,7 +433,7 @@ fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
             vehicles: a.trace,
             extra: Vec::new(),
         };
-        c.write_out(files, rep.interrupted)?;
+        c.write_out(&files, rep.interrupted)?;
     }
     Ok((text, rep.interrupted))
 }
@@ -534,7 +534,7 @@ fn compare_command(a: &CompareArgs) -> Result<(String, bool), Error> {
             .outcomes
             .iter()
             .enumerate()
-            .flat_map(|(i, o)| labeled(Some(letter(i)), o))
+            .flat_map(|(i, o)| labeled(Some(&letter(i)), o))
             .collect();
         let files = OutFiles {
             port,
@@ -544,7 +544,7 @@ fn compare_command(a: &CompareArgs) -> Result<(String, bool), Error> {
             vehicles: false,
             extra: Vec::new(),
         };
-        c.write_out(files, cmp.interrupted)?;
+        c.write_out(&files, cmp.interrupted)?;
     }
     Ok((text, cmp.interrupted))
 }
@@ -591,7 +591,7 @@ fn capacity_command(a: &CapacityArgs) -> Result<(String, bool), Error> {
             vehicles: false,
             extra: Vec::new(),
         };
-        c.write_out(files, cap.replicated.interrupted)?;
+        c.write_out(&files, cap.replicated.interrupted)?;
     }
     Ok((text, cap.replicated.interrupted))
 }
@@ -653,7 +653,7 @@ fn sweep_command(a: &SweepArgs) -> Result<(String, bool), Error> {
             .filter_map(|(i, p)| {
                 p.outcomes
                     .as_ref()
-                    .map(|o| labeled(Some(format!("point-{}", i + 1)), o))
+                    .map(|o| labeled(Some(&format!("point-{}", i + 1)), o))
             })
             .flatten()
             .collect();
@@ -665,7 +665,7 @@ fn sweep_command(a: &SweepArgs) -> Result<(String, bool), Error> {
             vehicles: false,
             extra: vec![("points.csv".into(), report::sweep_csv(&r).into_bytes())],
         };
-        c.write_out(files, interrupted)?;
+        c.write_out(&files, interrupted)?;
     }
     Ok((text, interrupted))
 }
@@ -717,7 +717,7 @@ fn plan_command(a: &PlanArgs) -> Result<(String, bool), Error> {
             vehicles: false,
             extra: Vec::new(),
         };
-        c.write_out(files, interrupted)?;
+        c.write_out(&files, interrupted)?;
         return Ok((text, interrupted));
     }
     Ok((text, plan.interrupted))

@@ -426,21 +426,31 @@ fn planner_on_the_baseline_returns_a_roster_and_its_evidence() {
         &base[..base.find("[[staffing.shifts]]").unwrap()]
     );
     let s = scenario(&pasted);
-    let staff: Vec<u32> = s
-        .port
-        .roster
-        .unwrap()
-        .shifts
-        .iter()
-        .map(|s| s.staff[0].total)
-        .collect();
-    let want: Vec<u32> = rec["shifts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["staff"]["declaration"].as_u64().unwrap() as u32)
-        .collect();
-    assert_eq!(staff, want);
+    let roster = s.port.roster.as_ref().unwrap();
+    for (j, stage) in s.port.stages.iter().enumerate() {
+        let staff: Vec<u32> = (0..roster.shifts.len())
+            .map(|k| roster.open_servers(k, j, stage) * stage.staff_per_server)
+            .collect();
+        let want: Vec<u32> = rec["shifts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let n = s["staff"][&stage.name].as_u64().unwrap() as u32;
+                n / stage.staff_per_server * stage.staff_per_server
+            })
+            .collect();
+        assert_eq!(staff, want, "{}", stage.name);
+    }
+    // The inspection lanes are written group by group, and every group opens at some hour.
+    assert!(toml.contains("inspection = { green = "), "{toml}");
+    for (g, lane) in s.port.stages[1].lanes.iter().enumerate() {
+        assert!(
+            (0..roster.shifts.len()).any(|k| roster.open_lanes(k, 1, &s.port.stages[1])[g] > 0),
+            "lane group {} never opens:\n{toml}",
+            lane.name
+        );
+    }
     // Evidence: every one-crew-cheaper roster fails, and it says why.
     let rejected = out["rejected"].as_array().unwrap();
     assert!(rejected.len() >= 3);

@@ -501,6 +501,78 @@ round_trip = {{ dist = "constant", value = "1h" }}
 }
 
 #[test]
+fn a_lane_group_never_staffed_strands_only_the_units_nobody_else_serves() {
+    // 200 cars a day, all by carrier (≈ 33.3 carriers of 6), 200 trucks self-driving. The
+    // roster never staffs the carrier lane.
+    let text = |spare: &str| {
+        format!(
+            r#"{SIM}
+[[classes]]
+name = "car"
+
+[[classes]]
+name = "truck"
+cage_truck = false
+
+[[arrivals]]
+name = "exports"
+per_day = 400
+mix = {{ car = 0.5, truck = 0.5 }}
+self_driving = {{ car = 0.0 }}
+
+[[stages]]
+name = "gate"
+service = {{ dist = "constant", value = "2m" }}
+lanes = [
+  {{ name = "trucks", servers = 2, serves = ["truck"] }},
+  {{ name = "carriers", servers = 1, serves = ["cage_truck"] }},
+  {spare}
+]
+
+[cage_truck]
+carriers = 40
+slots = 6
+loading = {{ dist = "constant", value = "1m" }}
+max_wait = "2h"
+min_load = 6
+round_trip = {{ dist = "constant", value = "1h" }}
+
+[staffing]
+[[staffing.shifts]]
+name = "all"
+start = "00:00"
+end = "24:00"
+staff = {{ gate = {{ trucks = 2, carriers = 0 {spare_staff} }} }}
+"#,
+            spare_staff = if spare.is_empty() { "" } else { ", spare = 1" }
+        )
+    };
+    let s = scenario(&text(""));
+    let load = model::stage_loads(&s.port, &s.run)[0];
+    assert!(
+        (load.stranded_per_day - 200.0 / 6.0).abs() < 1e-9,
+        "{load:?}"
+    );
+    assert!(load.is_overloaded() && load.offered_load.is_infinite());
+    let warnings = portsim::report::static_warnings(&s.port, &s.run);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("lane group \"carriers\" is never staffed")
+                && w.contains("about 33 units a day")),
+        "{warnings:?}"
+    );
+    // A lane open to everyone takes the carriers: nothing is stranded.
+    let s = scenario(&text(
+        r#"{ name = "spare", servers = 1, serves = ["all"] },"#,
+    ));
+    let load = model::stage_loads(&s.port, &s.run)[0];
+    assert_eq!(load.stranded_per_day, 0.0);
+    assert!(!load.is_overloaded(), "{load:?}");
+    assert!(portsim::report::static_warnings(&s.port, &s.run).is_empty());
+}
+
+#[test]
 fn exit_quota_is_never_exceeded_and_hours_are_kept() {
     // 150 a day reach an exit that takes 100 conveyances a day, 08:00-20:00 only.
     let s = scenario(&format!(

@@ -28,7 +28,7 @@ pub use compare::{Comparison, compare};
 pub use plan::{
     Bounds, Candidate, DEFAULT_CONFIRM_REPLICATIONS, DEFAULT_REPLICATIONS, Evaluation, Metric,
     MetricCi, Move, Objective, Op, Plan, PlanError, PlanSettings, Rejected, Roster, Stat, Target,
-    Unit, plan, recommended_scenario, share_among_lanes,
+    Unit, evaluated_port, plan, recommended_scenario, share_among_lanes,
 };
 pub use replicate::{Grid, Replicated, replicate, replication_seed, run_grid};
 pub use sweep::{SweepPoint, grid, sweep};

@@ -940,7 +940,7 @@ impl Search<'_> {
             if overloaded.is_empty() {
                 todo.push(r.clone());
             } else {
-                let e = self.overloaded_evaluation(&port, overloaded);
+                let e = self.overloaded_evaluation(&port, r, overloaded);
                 self.cache.insert((r.clone(), reps), e);
             }
         }
@@ -1025,14 +1025,30 @@ impl Search<'_> {
     }
 
     /// A roster that leaves stages overloaded: no simulation; its score grows with the excess
-    /// load, so that adding staff where it is overloaded is the best move.
-    fn overloaded_evaluation(&self, port: &Port, overloaded: Vec<usize>) -> Evaluation {
+    /// load, so that adding staff where it is overloaded is the best move. A stage that leaves
+    /// some units without any open lane counts the crews its best shift lacks to open every
+    /// lane group (see [`share_among_lanes`]); one that never opens counts most.
+    fn overloaded_evaluation(&self, port: &Port, r: &Roster, overloaded: Vec<usize>) -> Evaluation {
         let loads = model::stage_loads(port, &self.run);
         let excess: f64 = overloaded
             .iter()
             .map(|&j| {
-                let l = loads[j].offered_load;
-                if l.is_finite() { l - 1.0 + 1e-3 } else { 100.0 }
+                let l = &loads[j];
+                if l.offered_load.is_finite() {
+                    l.offered_load - 1.0 + 1e-3
+                } else if l.open_min_per_day > 0.0 {
+                    let stage = &port.stages[j];
+                    let groups = stage.lanes.len() as u32;
+                    let lacking = r
+                        .staff
+                        .iter()
+                        .map(|row| groups.saturating_sub(row[j] / stage.staff_per_server.max(1)))
+                        .min()
+                        .unwrap_or(groups);
+                    10.0 + f64::from(lacking)
+                } else {
+                    100.0
+                }
             })
             .sum();
         Evaluation {
@@ -1226,26 +1242,30 @@ fn port_with_roster(port: &Port, shifts: &[Shift], r: &Roster) -> Port {
 /// evaluated it; `None` if the search found neither.
 pub fn recommended_scenario(scenario: &Scenario, plan: &Plan) -> Option<Scenario> {
     let c = plan.recommended.as_ref().or(plan.best_effort.as_ref())?;
-    let file = scenario
-        .port
-        .roster
-        .as_ref()
-        .map(|r| file_roster(&scenario.port, r));
-    let port = if file.as_ref() == Some(&c.roster) {
-        scenario.port.clone()
-    } else {
-        port_with_roster(&scenario.port, &plan.shifts, &c.roster)
-    };
     Some(Scenario {
-        port,
+        port: evaluated_port(&scenario.port, plan, c),
         ..scenario.clone()
     })
 }
 
+/// `port` (the scenario's, as planned) staffed as candidate `c` was evaluated: the scenario's
+/// own roster, lane by lane as written, when `c` is that roster; otherwise the candidate's
+/// stage totals shared among lane groups as [`share_among_lanes`] says.
+pub fn evaluated_port(port: &Port, plan: &Plan, c: &Candidate) -> Port {
+    let file = port.roster.as_ref().map(|r| file_roster(port, r));
+    if file.as_ref() == Some(&c.roster) {
+        port.clone()
+    } else {
+        port_with_roster(port, &plan.shifts, &c.roster)
+    }
+}
+
 /// A stage's staff as the roster gives it: a stage with one lane group takes the number as is;
-/// a stage with several shares the crews (`staff / staff_per_server`) among its groups in
-/// proportion to their lanes (largest remainder, ties to the earlier group, never more crews
-/// than a group has lanes), so that restricted lanes always get their part.
+/// a stage with several shares the crews (`staff / staff_per_server`) among its groups. When
+/// there are at least as many crews as groups, every group first gets one crew, so that no
+/// restricted lane (green channel, carrier bay) is left shut; the rest go in proportion to the
+/// lanes each group has left (largest remainder, ties to the earlier group, never more crews
+/// than a group has lanes).
 pub fn share_among_lanes(stage: &model::Stage, staff: u32) -> model::StageStaff {
     if stage.lanes.len() < 2 {
         return model::StageStaff {
@@ -1255,14 +1275,27 @@ pub fn share_among_lanes(stage: &model::Stage, staff: u32) -> model::StageStaff 
     }
     let spp = stage.staff_per_server.max(1);
     let crews = (staff / spp).min(stage.servers);
-    let total = f64::from(stage.servers);
-    let exact: Vec<f64> = stage
+    let groups = u32::try_from(stage.lanes.len()).unwrap_or(u32::MAX);
+    let first = u32::from(crews >= groups);
+    let mut given: Vec<u32> = stage.lanes.iter().map(|l| first.min(l.servers)).collect();
+    let room: Vec<u32> = stage
         .lanes
         .iter()
-        .map(|l| f64::from(crews) * f64::from(l.servers) / total)
+        .zip(&given)
+        .map(|(l, g)| l.servers - g)
         .collect();
-    let mut given: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
-    let mut left = crews - given.iter().sum::<u32>();
+    let rest = crews - given.iter().sum::<u32>();
+    let total_room = f64::from(room.iter().sum::<u32>().max(1));
+    let exact: Vec<f64> = room
+        .iter()
+        .map(|&r| f64::from(rest) * f64::from(r) / total_room)
+        .collect();
+    let mut left = rest;
+    for (g, x) in given.iter_mut().zip(&exact) {
+        let whole = x.floor() as u32;
+        *g += whole;
+        left -= whole;
+    }
     let mut order: Vec<usize> = (0..given.len()).collect();
     order.sort_by(|&a, &b| {
         (exact[b] - exact[b].floor())
@@ -1349,6 +1382,35 @@ mod tests {
         let e = Target::parse("p95_clearance <= 4", &s.port).unwrap_err();
         assert!(e.message.contains("no unit"), "{e}");
         assert!(Target::parse("p95_clearance < 4h", &s.port).is_err());
+    }
+
+    #[test]
+    fn lane_groups_get_a_crew_each_then_their_share() {
+        let s = parse(
+            "[simulation]\nname = \"p\"\ndays = 2\n[[arrivals]]\nname = \"a\"\nrate = \"1/m\"\n\
+             [[stages]]\nname = \"gate\"\nstaff_per_server = 2\nservice = { dist = \"exponential\", mean = \"7m\" }\n\
+             lanes = [ { name = \"green\", servers = 2, serves = [\"green\"] }, \
+             { name = \"general\", servers = 6, serves = [\"all\"] }, \
+             { name = \"carrier\", servers = 2, serves = [\"cage_truck\"] } ]\n",
+            "p.toml",
+        )
+        .unwrap();
+        let stage = &s.port.stages[0];
+        let check = |staff: u32, want: [u32; 3]| {
+            let got = share_among_lanes(stage, staff);
+            assert_eq!(got.total, 0);
+            assert_eq!(got.lanes, want.map(Some).to_vec(), "{staff} staff");
+        };
+        // Fewer crews than groups: in proportion to the lanes, ties to the earlier group.
+        check(4, [2, 2, 0]);
+        // As many crews as groups: one each.
+        check(6, [2, 2, 2]);
+        // Then the rest in proportion to the lanes left (1 : 5 : 1).
+        check(10, [2, 6, 2]);
+        check(20, [4, 12, 4]);
+        // Odd staff leave the half crew out; more than the lanes hold is capped.
+        check(21, [4, 12, 4]);
+        check(40, [4, 12, 4]);
     }
 
     #[test]

@@ -20,7 +20,11 @@ pub struct StageLoad {
     pub work_min_per_day: f64,
     /// Server-minutes the roster (within the port's hours) opens a day, on average.
     pub open_min_per_day: f64,
-    /// `work / open`: infinite when work is offered to a stage that never opens.
+    /// Expected units a day that reach the stage but that no lane ever open serves (a lane
+    /// group left unstaffed all day while no other group takes its units).
+    pub stranded_per_day: f64,
+    /// `work / open`: infinite when work is offered to a stage that never opens, or when some
+    /// of its units can never be served.
     pub offered_load: f64,
 }
 
@@ -51,7 +55,7 @@ impl ResourceLoad {
     }
 }
 
-/// Expected vehicles a day of each (class, mode, declaration) combination.
+/// Expected vehicles a day of each (class, mode, declaration, green) combination.
 fn demand(port: &Port, run: &RunSpec) -> Vec<(Attributes, f64)> {
     let mut out = Vec::new();
     for stream in &port.arrivals {
@@ -63,20 +67,23 @@ fn demand(port: &Port, run: &RunSpec) -> Vec<(Attributes, f64)> {
             for (d, &wd) in mix.declaration.iter().enumerate() {
                 let share = per_day * wc / class_total * wd / decl_total;
                 let self_share = mix.self_driving[c];
+                let green_share = mix.green[c];
                 for (mode, p) in [
                     (Mode::SelfDriving, self_share),
                     (Mode::CageTruck, 1.0 - self_share),
                 ] {
-                    if share * p > 0.0 {
-                        out.push((
-                            Attributes {
-                                class: c,
-                                mode,
-                                declaration: d,
-                                green: false,
-                            },
-                            share * p,
-                        ));
+                    for (green, q) in [(false, 1.0 - green_share), (true, green_share)] {
+                        if share * p * q > 0.0 {
+                            out.push((
+                                Attributes {
+                                    class: c,
+                                    mode,
+                                    declaration: d,
+                                    green,
+                                },
+                                share * p * q,
+                            ));
+                        }
                     }
                 }
             }
@@ -132,7 +139,18 @@ pub fn stage_loads(port: &Port, run: &RunSpec) -> Vec<StageLoad> {
         .after
         .and_then(|s| regular.iter().position(|&r| r == s));
     let n = port.stages.len();
-    let (mut visits, mut work) = (vec![0.0; n], vec![0.0; n]);
+    let open = open_minutes_per_day(port, run);
+    // Whether some lane of `stage` that serves a unit with these tags opens at all.
+    let served = |stage: usize, mode: Mode, class: Option<usize>, decl: Option<usize>, green| {
+        port.stages[stage]
+            .lanes
+            .iter()
+            .zip(&open[stage])
+            .any(|(lane, &o)| o > 0.0 && lane.serves.accepts(mode, class, decl, green))
+    };
+    // A carrier is green when any vehicle aboard is; count it as ordinary if any can be.
+    let carrier_green = cage.iter().all(|(a, _)| a.green);
+    let (mut visits, mut work, mut stranded) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     for (r, &s) in regular.iter().enumerate() {
         let per_vehicle_stage = after.is_some_and(|k| r <= k);
         let mut add = |stage: usize, weight: f64| {
@@ -143,6 +161,9 @@ pub fn stage_loads(port: &Port, run: &RunSpec) -> Vec<StageLoad> {
                 if per_vehicle_stage || a.mode == Mode::SelfDriving {
                     visits[stage] += v * weight;
                     work[stage] += v * weight * vehicle_mean(port, stage, a);
+                    if !served(stage, a.mode, Some(a.class), Some(a.declaration), a.green) {
+                        stranded[stage] += v * weight;
+                    }
                 }
             }
             if !per_vehicle_stage {
@@ -165,6 +186,9 @@ pub fn stage_loads(port: &Port, run: &RunSpec) -> Vec<StageLoad> {
                     .sum();
                 visits[stage] += cage_here / load * weight;
                 work[stage] += (cage_here / load * cs.base.mean() + multiplied * per) * weight;
+                if !served(stage, Mode::CageTruck, None, None, carrier_green) {
+                    stranded[stage] += cage_here / load * weight;
+                }
             }
         };
         add(s, 1.0);
@@ -172,29 +196,33 @@ pub fn stage_loads(port: &Port, run: &RunSpec) -> Vec<StageLoad> {
             add(refer.to, refer.probability);
         }
     }
-    let open = open_minutes_per_day(port, run);
     visits
         .into_iter()
         .zip(work)
+        .zip(stranded)
         .zip(open)
-        .map(|((visits_per_day, work), open)| StageLoad {
-            visits_per_day,
-            work_min_per_day: work,
-            open_min_per_day: open,
-            offered_load: if work == 0.0 {
-                0.0
-            } else if open == 0.0 {
-                f64::INFINITY
-            } else {
-                work / open
-            },
+        .map(|(((visits_per_day, work), stranded), lanes)| {
+            let open: f64 = lanes.iter().sum();
+            StageLoad {
+                visits_per_day,
+                work_min_per_day: work,
+                open_min_per_day: open,
+                stranded_per_day: stranded,
+                offered_load: if work == 0.0 {
+                    0.0
+                } else if open == 0.0 || stranded > 0.0 {
+                    f64::INFINITY
+                } else {
+                    work / open
+                },
+            }
         })
         .collect()
 }
 
-/// Average server-minutes a day each stage has open over the measured days, with the roster
-/// and the port's hours and closed days.
-fn open_minutes_per_day(port: &Port, run: &RunSpec) -> Vec<f64> {
+/// Average server-minutes a day each lane group of each stage has open over the measured
+/// days, with the roster and the port's hours and closed days.
+fn open_minutes_per_day(port: &Port, run: &RunSpec) -> Vec<Vec<f64>> {
     let schedules = port.schedules();
     let weekday_of_day0 = (usize::from(run.first_weekday) + 7 - (run.warmup_days % 7) as usize) % 7;
     let days = run.warmup_days..run.warmup_days + run.days.max(1);
@@ -208,7 +236,7 @@ fn open_minutes_per_day(port: &Port, run: &RunSpec) -> Vec<f64> {
     schedules
         .iter()
         .map(|lanes| {
-            let per_day: f64 = lanes
+            lanes
                 .iter()
                 .map(|schedule| match port.hours.daily {
                     None => schedule.server_minutes_per_day(),
@@ -223,10 +251,10 @@ fn open_minutes_per_day(port: &Port, run: &RunSpec) -> Vec<f64> {
                                 ),
                             )
                         })
-                        .sum(),
+                        .sum::<f64>(),
                 })
-                .sum();
-            per_day * open_days
+                .map(|per_day| per_day * open_days)
+                .collect()
         })
         .collect()
 }

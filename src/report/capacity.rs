@@ -77,22 +77,28 @@ fn figures(scenario: &Scenario, cap: &Capacity) -> Figures {
             .iter()
             .map(|s| (s.name.clone(), s.start.minutes(), s.end.minutes()))
             .collect(),
-        None => vec![("all day".into(), 0.0, 1440.0)],
+        None => vec![("all-day".into(), 0.0, 1440.0)],
     };
     let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len().max(1) as f64;
-    // Every stage and shared resource in flow order: the stages before the yard, the yard's
-    // drivers and carriers, the stages after it (each referral stage after the stage that
-    // refers to it), then the exit. `None` marks a resource (whole-run utilisation).
+    // Every stage and shared resource in flow order, one position per step: the stages
+    // before the yard, the yard's drivers and carriers side by side (self-driving and cage
+    // vehicles go one or the other way), the stages after it (each referral stage after the
+    // first stage that refers to it), then the exit. `None` marks a resource (whole-run
+    // utilisation).
     let regular: Vec<usize> = port.regular_stages().collect();
     let after = port
         .yard
         .after
         .and_then(|s| regular.iter().position(|&r| r == s));
-    let mut flow: Vec<(String, Option<usize>, f64)> = Vec::new();
-    let push_stage = |flow: &mut Vec<(String, Option<usize>, f64)>, s: usize| {
-        flow.push((port.stages[s].name.clone(), Some(s), 0.0));
-        if let Some(r) = port.stages[s].refer {
-            flow.push((port.stages[r.to].name.clone(), Some(r.to), 0.0));
+    type Element = (String, Option<usize>, f64);
+    let mut flow: Vec<Vec<Element>> = Vec::new();
+    let mut placed = vec![false; port.stages.len()];
+    let mut push_stage = |flow: &mut Vec<Vec<Element>>, s: usize| {
+        flow.push(vec![(port.stages[s].name.clone(), Some(s), 0.0)]);
+        if let Some(r) = port.stages[s].refer
+            && !std::mem::replace(&mut placed[r.to], true)
+        {
+            flow.push(vec![(port.stages[r.to].name.clone(), Some(r.to), 0.0)]);
         }
     };
     for (r, &s) in regular.iter().enumerate() {
@@ -100,6 +106,7 @@ fn figures(scenario: &Scenario, cap: &Capacity) -> Figures {
             push_stage(&mut flow, s);
         }
     }
+    let mut yard: Vec<Element> = Vec::new();
     if port.yard.drivers.pool.is_some() {
         let u = mean(
             &runs
@@ -107,7 +114,7 @@ fn figures(scenario: &Scenario, cap: &Capacity) -> Figures {
                 .filter_map(|r| r.drivers.as_ref().map(|d| d.utilization))
                 .collect::<Vec<_>>(),
         );
-        flow.push(("drivers".into(), None, u));
+        yard.push(("drivers".into(), None, u));
     }
     if port.has_carriers() {
         let u = mean(
@@ -116,7 +123,10 @@ fn figures(scenario: &Scenario, cap: &Capacity) -> Figures {
                 .filter_map(|r| r.carriers.as_ref().map(|c| c.utilization))
                 .collect::<Vec<_>>(),
         );
-        flow.push(("carriers".into(), None, u));
+        yard.push(("carriers".into(), None, u));
+    }
+    if !yard.is_empty() {
+        flow.push(yard);
     }
     for (r, &s) in regular.iter().enumerate() {
         if after.is_none_or(|k| r > k) {
@@ -124,7 +134,7 @@ fn figures(scenario: &Scenario, cap: &Capacity) -> Figures {
         }
     }
     if let Some(q) = port.exit.as_ref().and_then(|e| e.quota_per_day) {
-        flow.push(("exit".into(), None, conveyances.mean / f64::from(q)));
+        flow.push(vec![("exit".into(), None, conveyances.mean / f64::from(q))]);
     }
     let bottlenecks = windows
         .into_iter()
@@ -172,22 +182,43 @@ fn figures(scenario: &Scenario, cap: &Capacity) -> Figures {
                     utilization: 0.0,
                 };
             }
-            let here: Vec<(String, bool, f64)> = flow
+            let here: Vec<Vec<(String, bool, f64)>> = flow
                 .iter()
-                .map(|(name, stage, u)| match stage {
-                    Some(k) => (name.clone(), true, utilization(*k)),
-                    None => (name.clone(), false, *u),
+                .map(|position| {
+                    position
+                        .iter()
+                        .map(|(name, stage, u)| match stage {
+                            Some(k) => (name.clone(), true, utilization(*k)),
+                            None => (name.clone(), false, *u),
+                        })
+                        .collect()
                 })
                 .collect();
             // With a supply that never runs out and no blocking, everything upstream of the
-            // bottleneck is busy too: the bottleneck is the last saturated element in the flow
-            // (else the busiest one).
-            let pick = here
-                .iter()
-                .rev()
-                .find(|e| e.2 >= SATURATED)
-                .or_else(|| here.iter().max_by(|a, b| a.2.total_cmp(&b.2)))
-                .cloned()
+            // bottleneck is busy too: the bottleneck is the last saturated step in the flow
+            // (all its saturated elements, when two side by side are), else the busiest
+            // element.
+            let saturated = here.iter().rev().find_map(|position| {
+                let at: Vec<&(String, bool, f64)> =
+                    position.iter().filter(|e| e.2 >= SATURATED).collect();
+                (!at.is_empty()).then(|| {
+                    (
+                        at.iter()
+                            .map(|e| e.0.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" + "),
+                        at.iter().all(|e| e.1),
+                        at.iter().map(|e| e.2).fold(0.0, f64::max),
+                    )
+                })
+            });
+            let pick = saturated
+                .or_else(|| {
+                    here.iter()
+                        .flatten()
+                        .max_by(|a, b| a.2.total_cmp(&b.2))
+                        .cloned()
+                })
                 .unwrap_or_default();
             Bottleneck {
                 shift,
@@ -276,7 +307,15 @@ pub fn capacity_summary(scenario: &Scenario, cap: &Capacity) -> String {
                 format_clock(b.start),
                 format_clock(b.end)
             ),
-            format!("{}{}", b.name, if b.stage { "" } else { " (resource)" }),
+            format!(
+                "{}{}",
+                b.name,
+                match (b.stage, b.name.contains(" + ")) {
+                    (true, _) => "",
+                    (false, false) => " (resource)",
+                    (false, true) => " (resources)",
+                }
+            ),
             format!("{:.1} %", 100.0 * b.utilization),
         ]);
     }

@@ -68,19 +68,28 @@ pub fn warnings(port: &Port, loads: &[StageLoad], resources: &[ResourceLoad]) ->
         }
     }
     for ((stage, load), schedules) in port.stages.iter().zip(loads).zip(port.schedules()) {
-        if stage.lanes.len() > 1 && load.visits_per_day > 0.0 && load.open_min_per_day > 0.0 {
-            for (lane, schedule) in stage.lanes.iter().zip(&schedules) {
-                if schedule.server_minutes_per_day() == 0.0 {
-                    out.push(format!(
-                        "lane group \"{}\" of stage \"{}\" is never staffed: units that only it serves can never pass",
-                        lane.name, stage.name
-                    ));
-                }
-            }
+        if load.stranded_per_day > 0.0 && load.open_min_per_day > 0.0 {
+            let shut: Vec<String> = stage
+                .lanes
+                .iter()
+                .zip(&schedules)
+                .filter(|(_, s)| s.server_minutes_per_day() == 0.0)
+                .map(|(lane, _)| format!("\"{}\"", lane.name))
+                .collect();
+            out.push(format!(
+                "stage \"{}\": lane group{} {} {} never staffed, and about {:.0} units a day that only {} can never pass; staff {} in some shift",
+                stage.name,
+                if shut.len() == 1 { "" } else { "s" },
+                shut.join(", "),
+                if shut.len() == 1 { "is" } else { "are" },
+                load.stranded_per_day,
+                if shut.len() == 1 { "it serves" } else { "they serve" },
+                if shut.len() == 1 { "it" } else { "them" },
+            ));
         }
     }
     for (stage, load) in port.stages.iter().zip(loads) {
-        if load.is_overloaded() && load.open_min_per_day > 0.0 {
+        if load.is_overloaded() && load.open_min_per_day > 0.0 && load.stranded_per_day == 0.0 {
             out.push(format!(
                 "stage \"{}\" is overloaded: it is offered {:.1} server-hours of work a day but its open servers provide {:.1} (offered load {:.2} >= 1). \
                  Its queue grows without bound, so its waits and the clearance times below depend on the run length, not on a steady state; \

@@ -138,29 +138,35 @@ fn reason(plan: &Plan, port: &Port, c: &Candidate, rec: Option<&Candidate>) -> S
 }
 
 /// The roster as `[[staffing.shifts]]` tables to paste into the scenario in place of its own
-/// (with a `[staffing]` header when the scenario has no roster yet).
+/// (with a `[staffing]` header when the scenario has no roster yet). A stage with lane groups
+/// is written group by group, as the planner evaluated it, so that pasting it reproduces the
+/// figures.
 pub fn toml_snippet(plan: &Plan, port: &Port, c: &Candidate) -> String {
     let mut out = String::new();
     if port.roster.is_none() {
         out.push_str("[staffing]\n");
     }
+    let evaluated = crate::experiment::evaluated_port(port, plan, c);
+    let roster = evaluated
+        .roster
+        .as_ref()
+        .expect("an evaluated port has a roster");
     for (k, shift) in plan.shifts.iter().enumerate() {
-        // A stage with lane groups gets the planner's split, written out per group, so that
-        // the pasted roster is the one that was evaluated.
         let staff: Vec<String> = port
             .stages
             .iter()
             .zip(&c.roster.staff[k])
-            .map(|(s, &n)| {
-                let split = crate::experiment::share_among_lanes(s, n);
+            .enumerate()
+            .map(|(j, (s, &n))| {
                 if s.lanes.len() < 2 {
                     format!("{} = {n}", s.name)
                 } else {
+                    let spp = s.staff_per_server.max(1);
                     let lanes: Vec<String> = s
                         .lanes
                         .iter()
-                        .zip(&split.lanes)
-                        .map(|(l, x)| format!("{} = {}", l.name, x.unwrap_or(0)))
+                        .zip(roster.open_lanes(k, j, s))
+                        .map(|(l, open)| format!("{} = {}", l.name, open * spp))
                         .collect();
                     format!("{} = {{ {} }}", s.name, lanes.join(", "))
                 }

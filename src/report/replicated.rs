@@ -139,10 +139,7 @@ pub fn replicated_summary(scenario: &Scenario, rep: &Replicated) -> String {
     }
     push_body(w, &t);
 
-    let _ = writeln!(
-        w,
-        "Clearance time, minutes (arrival to leaving the last stage)"
-    );
+    let _ = writeln!(w, "Clearance time, minutes (arrival to release by customs)");
     let mut t = Table::new(["", "mean ± 95 % CI"]);
     for stat in ["mean", "p50", "p90", "p95", "p99", "max"] {
         t.row(vec![

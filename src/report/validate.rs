@@ -42,6 +42,7 @@ pub fn validation_value(scenario: &Scenario, template: Option<&Template>) -> Val
             "service_mean_min": if l.visits_per_day > 0.0 { l.work_min_per_day / l.visits_per_day } else { s.service.mean() },
             "visits_per_day": l.visits_per_day,
             "open_server_min_per_day": l.open_min_per_day,
+            "stranded_per_day": l.stranded_per_day,
             "offered_load": if l.offered_load.is_finite() { json!(l.offered_load) } else { Value::Null },
             "overloaded": l.is_overloaded(),
         })).collect::<Vec<_>>(),

@@ -429,11 +429,18 @@ impl Walk<'_> {
                 path: self.names.join("."),
                 index_path: self.indices.join("."),
                 kind,
-                current: Some(v.to_string().trim().to_string()),
+                current: Some(written(v)),
                 steps: self.steps.clone(),
             });
         }
     }
+}
+
+/// The value as written, without the comments and whitespace around it.
+fn written(v: &Value) -> String {
+    let mut bare = v.clone();
+    bare.decor_mut().clear();
+    bare.to_string()
 }
 
 /// A string field is a duration or a rate if it parses as one; clock times and words are not
@@ -766,6 +773,12 @@ staff = { declaration = 4, inspection = 12, secondary = 2 }
         assert_eq!(
             (f.kind, f.current.as_deref()),
             (FieldKind::Duration, Some("\"6m\""))
+        );
+        let f = t.field("stages.declaration.servers", "x").unwrap();
+        assert_eq!(
+            f.current.as_deref(),
+            Some("4"),
+            "comments are not part of the value"
         );
     }
 

@@ -238,6 +238,8 @@ struct Sim<'p> {
     processed: u64,
     /// Saturation: picks the stream whose mix a fed vehicle takes.
     feed_rng: StreamRng,
+    /// Saturation: each stream's expected demand over the run, the odds of taking its mix.
+    feed_weights: Vec<f64>,
 }
 
 impl<'p> Sim<'p> {
@@ -370,6 +372,11 @@ impl<'p> Sim<'p> {
             arrivals_so_far: 0,
             processed: 0,
             feed_rng: streams.stream("saturation"),
+            feed_weights: port
+                .arrivals
+                .iter()
+                .map(|a| a.mean_per_day(run.warmup_days, run.days).max(1e-9))
+                .collect(),
         };
         if run.saturate {
             // Enough vehicles to fill the first regular stage at its widest, plus one waiting;
@@ -564,22 +571,13 @@ impl<'p> Sim<'p> {
 
     /// A stream index, in proportion to the streams' expected demand (saturation).
     fn pick_stream(&mut self) -> usize {
-        let n = self.port.arrivals.len();
+        let n = self.feed_weights.len();
         if n == 1 {
             return 0;
         }
-        let weights: Vec<f64> = self
-            .port
-            .arrivals
-            .iter()
-            .map(|a| {
-                a.mean_per_day(self.run.warmup_days, self.run.days)
-                    .max(1e-9)
-            })
-            .collect();
-        let total: f64 = weights.iter().sum();
+        let total: f64 = self.feed_weights.iter().sum();
         let mut u = self.feed_rng.random::<f64>() * total;
-        for (i, w) in weights.iter().enumerate() {
+        for (i, w) in self.feed_weights.iter().enumerate() {
             if u < *w {
                 return i;
             }
