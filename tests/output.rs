@@ -1,0 +1,497 @@
+//! What `--out`, `--events` and `--ocel` leave behind: every file a command promises, CSV
+//! headers and totals that agree with summary.json, plots that decode, a report that loads
+//! nothing from outside, refusal of an existing directory, and no partial files after Ctrl-C.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn portsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_portsim"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("portsim runs")
+}
+
+fn ok(args: &[&str]) -> Output {
+    let out = portsim(args);
+    assert!(
+        out.status.success(),
+        "portsim {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn json(path: &Path) -> Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A CSV file as its header and rows of named fields.
+struct Csv {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    fn read(path: &Path) -> Csv {
+        let mut r = csv::Reader::from_path(path).unwrap();
+        let header = r.headers().unwrap().iter().map(str::to_string).collect();
+        let rows = r
+            .records()
+            .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        Csv { header, rows }
+    }
+
+    fn col(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.header))
+    }
+
+    fn sum(&self, name: &str) -> f64 {
+        let c = self.col(name);
+        self.rows.iter().map(|r| r[c].parse::<f64>().unwrap()).sum()
+    }
+
+    fn mean(&self, name: &str) -> f64 {
+        self.sum(name) / self.rows.len() as f64
+    }
+}
+
+fn files_in(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// The arrivals as the tables print them: with thousands separators.
+fn vehicles_arrived(summary: &Value) -> String {
+    let n = summary["vehicles"]["arrived"].as_u64().unwrap().to_string();
+    let mut out = String::new();
+    for (i, c) in n.chars().enumerate() {
+        if i > 0 && (n.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * b.abs().max(1.0)
+}
+
+#[test]
+fn a_run_writes_every_file_and_the_csv_totals_agree_with_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let stdout = ok(&[
+        "run",
+        "scenarios/horgos-baseline.toml",
+        "--days",
+        "7",
+        "--trace",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ])
+    .stdout;
+    let files = files_in(&dir);
+    for want in [
+        "summary.json",
+        "summary.md",
+        "daily.csv",
+        "hourly.csv",
+        "vehicles.csv",
+    ] {
+        assert!(files.contains(want), "{want} missing from {files:?}");
+    }
+
+    // summary.json is the --json object; summary.md the printed tables as Markdown.
+    let summary = json(&dir.join("summary.json"));
+    assert_eq!(summary["schema_version"], 2);
+    let md = fs::read_to_string(dir.join("summary.md")).unwrap();
+    assert!(md.starts_with("# portsim · Horgos"), "{md}");
+    assert!(
+        md.contains("\n## Vehicles\n") && md.contains("\n| --- | ---: |\n"),
+        "{md}"
+    );
+    let arrived = vehicles_arrived(&summary);
+    assert!(md.contains(&format!("| arrived | {arrived} |")), "{md}");
+    let printed = String::from_utf8(stdout).unwrap();
+    assert!(printed.contains("Horgos highway port"));
+
+    // daily.csv: one row per measured day; its totals are the summary's.
+    let daily = Csv::read(&dir.join("daily.csv"));
+    assert_eq!(
+        daily.header[..8],
+        [
+            "replication",
+            "day",
+            "arrived",
+            "cleared",
+            "cleared_conveyances",
+            "crossed",
+            "crossed_conveyances",
+            "backlog_at_midnight"
+        ]
+    );
+    for mode in ["self_driving", "cage_truck"] {
+        for what in ["arrived", "cleared", "crossed"] {
+            daily.col(&format!("{what}_{mode}"));
+        }
+    }
+    assert_eq!(daily.rows.len(), 7);
+    let vehicles = &summary["vehicles"];
+    let conveyances = &summary["conveyances"];
+    for (column, total) in [
+        ("arrived", &vehicles["arrived"]),
+        ("cleared", &vehicles["cleared"]),
+        ("crossed", &vehicles["crossed"]),
+        ("cleared_conveyances", &conveyances["cleared"]),
+        ("crossed_conveyances", &conveyances["crossed"]),
+    ] {
+        assert_eq!(daily.sum(column), total.as_f64().unwrap(), "{column}");
+    }
+    for (column, figure) in [
+        ("cleared", "throughput_per_day"),
+        ("crossed", "crossings_per_day"),
+    ] {
+        let want = summary[figure]["mean"].as_f64().unwrap();
+        assert!(close(daily.mean(column), want, 1e-12), "{figure}");
+    }
+    for mode in ["self_driving", "cage_truck"] {
+        let by_mode = daily.sum(&format!("arrived_{mode}")) as u64;
+        let group = summary["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["dimension"] == "mode" && g["name"] == mode)
+            .unwrap();
+        assert_eq!(by_mode, group["arrived"].as_u64().unwrap(), "{mode}");
+    }
+    for (row, day) in daily.rows.iter().zip(summary["daily"].as_array().unwrap()) {
+        let c = daily.col("backlog_at_midnight");
+        assert_eq!(row[c], day["backlog_at_midnight"].to_string());
+    }
+
+    // hourly.csv: one row per hour; arrivals add up, and each stage's hourly queue and open
+    // servers average to the summary's.
+    let hourly = Csv::read(&dir.join("hourly.csv"));
+    assert_eq!(
+        hourly.header[..8],
+        [
+            "replication",
+            "hour",
+            "day",
+            "clock",
+            "arrived",
+            "cleared",
+            "crossed",
+            "in_port"
+        ]
+    );
+    assert_eq!(hourly.rows.len(), 7 * 24);
+    assert_eq!(hourly.sum("arrived"), daily.sum("arrived"));
+    assert_eq!(hourly.sum("crossed"), daily.sum("crossed"));
+    for stage in summary["stages"].as_array().unwrap() {
+        let name = stage["name"].as_str().unwrap();
+        for (column, figure) in [
+            ("queue", "queue_mean"),
+            ("servers_open", "servers_open_mean"),
+        ] {
+            let got = hourly.mean(&format!("{column}_{name}"));
+            let want = stage[figure].as_f64().unwrap();
+            assert!(close(got, want, 1e-9), "{column} {name}: {got} vs {want}");
+        }
+        let u = hourly.col(&format!("utilization_{name}"));
+        assert!(
+            hourly
+                .rows
+                .iter()
+                .all(|r| (0.0..=1.0 + 1e-9).contains(&r[u].parse::<f64>().unwrap()))
+        );
+    }
+    let clock = hourly.col("clock");
+    assert_eq!(hourly.rows[13][clock], "13:00");
+
+    // vehicles.csv (--trace): every vehicle seen, the measured ones are the summary's.
+    let trace = Csv::read(&dir.join("vehicles.csv"));
+    for want in [
+        "vehicle",
+        "class",
+        "mode",
+        "declaration",
+        "green",
+        "arrival_min",
+        "declaration_start_min",
+        "declaration_end_min",
+        "inspection_start_min",
+        "inspection_end_min",
+        "clearance_min",
+        "crossing_min",
+    ] {
+        trace.col(want);
+    }
+    let measured = trace.col("measured");
+    let n = trace.rows.iter().filter(|r| r[measured] == "true").count();
+    assert_eq!(n as u64, vehicles["arrived"].as_u64().unwrap());
+    let (c, x) = (trace.col("clearance_min"), trace.col("crossing_min"));
+    for r in &trace.rows {
+        if let (Ok(c), Ok(x)) = (r[c].parse::<f64>(), r[x].parse::<f64>()) {
+            assert!(0.0 <= c && c <= x, "cleared before crossing: {r:?}");
+        }
+    }
+}
+
+#[test]
+fn without_trace_there_is_no_vehicle_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    ok(&[
+        "run",
+        "scenarios/mmc-8.toml",
+        "--days",
+        "3",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let files = files_in(&dir);
+    assert!(files.contains("daily.csv") && !files.contains("vehicles.csv"));
+}
+
+#[test]
+fn an_existing_directory_is_refused_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    fs::create_dir(&dir).unwrap();
+    fs::write(dir.join("mine.txt"), "keep me").unwrap();
+    let args = |force: bool| {
+        let mut a = vec![
+            "run",
+            "scenarios/mmc-8.toml",
+            "--days",
+            "2",
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+        ];
+        if force {
+            a.push("--force");
+        }
+        a.into_iter().map(str::to_string).collect::<Vec<_>>()
+    };
+    let refused = portsim(&args(false).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(files_in(&dir), BTreeSet::from(["mine.txt".to_string()]));
+    ok(&args(true).iter().map(String::as_str).collect::<Vec<_>>());
+    let files = files_in(&dir);
+    assert!(files.contains("summary.json") && !files.contains("mine.txt"));
+    // Nothing is left beside it: no staging directory, no backup.
+    let beside = files_in(tmp.path());
+    assert_eq!(beside, BTreeSet::from(["out".to_string()]), "{beside:?}");
+}
+
+#[test]
+fn experiments_write_their_files_with_one_row_per_replication_and_day() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = "scenarios/horgos-baseline.toml";
+    let check = |name: &str, args: &[&str], labels: usize, reps: usize, days: usize| {
+        let dir = tmp.path().join(name);
+        let mut all = args.to_vec();
+        all.extend(["--days", "4", "--quiet", "--out", dir.to_str().unwrap()]);
+        ok(&all);
+        let files = files_in(&dir);
+        for want in ["summary.json", "summary.md", "daily.csv", "hourly.csv"] {
+            assert!(
+                files.contains(want),
+                "{name}: {want} missing from {files:?}"
+            );
+        }
+        let summary = json(&dir.join("summary.json"));
+        assert_eq!(summary["schema_version"], 2, "{name}");
+        let daily = Csv::read(&dir.join("daily.csv"));
+        assert_eq!(daily.rows.len(), labels * reps * days, "{name}");
+        let hourly = Csv::read(&dir.join("hourly.csv"));
+        assert_eq!(hourly.rows.len(), labels * reps * days * 24, "{name}");
+        (dir, summary, daily)
+    };
+    let (_, summary, daily) = check(
+        "compare",
+        &[
+            "compare",
+            base,
+            "scenarios/horgos-cage-expansion.toml",
+            "-n",
+            "3",
+        ],
+        2,
+        3,
+        4,
+    );
+    assert_eq!(daily.header[0], "configuration");
+    // Each configuration's mean throughput is the mean of its rows.
+    let throughput = summary["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "throughput_per_day.mean")
+        .unwrap();
+    for (i, figure) in throughput["values"].as_array().unwrap().iter().enumerate() {
+        let label = ["A", "B"][i];
+        let c = daily.col("configuration");
+        let cleared = daily.col("cleared");
+        let rows: Vec<f64> = daily
+            .rows
+            .iter()
+            .filter(|r| r[c] == label)
+            .map(|r| r[cleared].parse().unwrap())
+            .collect();
+        let mean = rows.iter().sum::<f64>() / rows.len() as f64;
+        let want = figure["mean"].as_f64().unwrap();
+        assert!(close(mean, want, 1e-9), "{label}: {mean} vs {want}");
+    }
+    let (dir, _, _) = check(
+        "sweep",
+        &[
+            "sweep",
+            base,
+            "--set",
+            "stages.declaration.servers=5,6",
+            "-n",
+            "2",
+        ],
+        2,
+        2,
+        4,
+    );
+    assert!(files_in(&dir).contains("points.csv"));
+    check("capacity", &["capacity", base, "-n", "2"], 1, 2, 4);
+}
+
+#[test]
+fn the_event_logs_follow_every_vehicle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (events, ocel) = (tmp.path().join("events.csv"), tmp.path().join("log.json"));
+    let stdout = ok(&[
+        "run",
+        "scenarios/horgos-baseline.toml",
+        "--days",
+        "2",
+        "--json",
+        "--events",
+        events.to_str().unwrap(),
+        "--ocel",
+        ocel.to_str().unwrap(),
+    ])
+    .stdout;
+    let summary: Value = serde_json::from_slice(&stdout).unwrap();
+    let log = Csv::read(&events);
+    assert_eq!(
+        log.header[..6],
+        [
+            "case_id",
+            "activity",
+            "timestamp",
+            "resource",
+            "class",
+            "mode"
+        ]
+    );
+    let (case, activity) = (log.col("case_id"), log.col("activity"));
+    let cases: BTreeSet<&str> = log
+        .rows
+        .iter()
+        .filter(|r| r[activity] == "arrive")
+        .map(|r| r[case].as_str())
+        .collect();
+    // Warm-up vehicles are logged too: at least the measured ones arrive.
+    assert!(cases.len() as u64 >= summary["vehicles"]["arrived"].as_u64().unwrap());
+    // Timestamps are ISO 8601 and never go backwards within a case.
+    let ts = log.col("timestamp");
+    let mut last: std::collections::HashMap<&str, &str> = Default::default();
+    for r in &log.rows {
+        assert_eq!(r[ts].len(), "2024-01-01T00:14:54.907".len(), "{}", r[ts]);
+        if let Some(prev) = last.insert(r[case].as_str(), r[ts].as_str()) {
+            assert!(prev <= r[ts].as_str(), "{r:?} after {prev}");
+        }
+    }
+
+    let ocel = json(&ocel);
+    let types: Vec<&str> = ocel["objectTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        types.contains(&"vehicle") && types.contains(&"carrier"),
+        "{types:?}"
+    );
+    let objects = ocel["objects"].as_array().unwrap();
+    let vehicles = objects.iter().filter(|o| o["type"] == "vehicle").count();
+    assert_eq!(vehicles, cases.len());
+    let ids: BTreeSet<&str> = objects.iter().map(|o| o["id"].as_str().unwrap()).collect();
+    for e in ocel["events"].as_array().unwrap() {
+        for rel in e["relationships"].as_array().unwrap() {
+            assert!(ids.contains(rel["objectId"].as_str().unwrap()), "{e}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn interrupting_a_run_leaves_no_partial_files() {
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    // Long enough (tens of seconds) to be stopped in the middle.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portsim"))
+        .current_dir(root())
+        .args([
+            "run",
+            "scenarios/horgos-baseline.toml",
+            "--days",
+            "36500",
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+            "--events",
+            tmp.path().join("events.csv").to_str().unwrap(),
+        ])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let t = Instant::now();
+    let status = child.wait().unwrap();
+    assert!(t.elapsed() < Duration::from_secs(10), "stopped promptly");
+    assert_eq!(status.code(), Some(130));
+    let left = files_in(tmp.path());
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
