@@ -6,8 +6,10 @@
 //! 2. [`dist`] and [`stats`]: duration distributions and statistics collectors;
 //! 3. [`model`]: the port and the event loop that runs vehicles through it (no I/O);
 //! 4. [`scenario`]: reads and checks scenario files (the only place that deserializes);
-//! 5. [`experiment`]: what to run: seeds, replications, comparisons, sweeps, the planner;
-//! 6. [`report`]: turns results into text and JSON (the only place that formats).
+//! 5. [`experiment`]: what to run: seeds, replications, comparisons, sweeps, the planner,
+//!    saturated capacity runs;
+//! 6. [`report`]: turns results into text, JSON, CSV, event logs, plots and the HTML report,
+//!    and writes them (the only place that formats or writes files).
 //!
 //! See ARCHITECTURE.md for the invariants these layers keep.
 
