@@ -270,31 +270,29 @@ impl Common {
     fn write_out(&self, files: &OutFiles<'_>, interrupted: bool) -> Result<(), Error> {
         let Some(dir) = &self.out else { return Ok(()) };
         if interrupted {
-            eprintln!("portsim: interrupted; nothing written to {}", dir.display());
+            self.out_not_written();
             return Ok(());
         }
         let mut out = report::OutDir::create(dir, self.force)?;
         out.write("summary.json", files.json.as_bytes())?;
         out.write("summary.md", files.markdown.as_bytes())?;
-        out.write(
-            "daily.csv",
-            report::daily_csv(files.port, &files.runs).as_bytes(),
-        )?;
-        out.write(
-            "hourly.csv",
-            report::hourly_csv(files.port, &files.runs).as_bytes(),
-        )?;
+        out.write("daily.csv", report::daily_csv(&files.runs).as_bytes())?;
+        out.write("hourly.csv", report::hourly_csv(&files.runs).as_bytes())?;
         if files.vehicles {
-            out.write(
-                "vehicles.csv",
-                report::vehicles_csv(files.port, &files.runs).as_bytes(),
-            )?;
+            out.write("vehicles.csv", report::vehicles_csv(&files.runs).as_bytes())?;
         }
         for (name, bytes) in &files.extra {
             out.write(name, bytes)?;
         }
         out.commit()?;
         Ok(())
+    }
+
+    /// Says that the work was interrupted and the --out directory not written.
+    fn out_not_written(&self) {
+        if let Some(dir) = &self.out {
+            eprintln!("portsim: interrupted; nothing written to {}", dir.display());
+        }
     }
 
     /// Sets the thread count, and makes Ctrl-C stop cleanly.
@@ -326,7 +324,6 @@ impl Common {
 
 /// What `--out` writes for a command.
 struct OutFiles<'a> {
-    port: &'a model::Port,
     json: String,
     markdown: String,
     runs: Vec<report::Labeled<'a>>,
@@ -337,6 +334,7 @@ struct OutFiles<'a> {
 /// The runs of one configuration, labelled for the CSV files.
 fn labeled<'a>(
     label: Option<&str>,
+    port: &'a model::Port,
     outcomes: &'a [experiment::Outcome],
 ) -> Vec<report::Labeled<'a>> {
     outcomes
@@ -344,6 +342,7 @@ fn labeled<'a>(
         .enumerate()
         .map(|(i, outcome)| report::Labeled {
             label: label.map(str::to_string),
+            port,
             replication: i as u32,
             outcome,
         })
@@ -397,10 +396,9 @@ fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
         write_logs(a, &scenario, &outcomes)?;
         if c.out.is_some() {
             let files = OutFiles {
-                port: &scenario.port,
                 json: report::json(&scenario, &outcomes[0]),
                 markdown: report::markdown(|| report::summary(&scenario, &outcomes[0])),
-                runs: labeled(None, &outcomes),
+                runs: labeled(None, &scenario.port, &outcomes),
                 vehicles: a.trace,
                 extra: Vec::new(),
             };
@@ -426,10 +424,9 @@ fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
     }
     if c.out.is_some() {
         let files = OutFiles {
-            port: &scenario.port,
             json: report::replicated_json(&scenario, &rep),
             markdown: report::markdown(|| report::replicated_summary(&scenario, &rep)),
-            runs: labeled(None, &rep.outcomes),
+            runs: labeled(None, &scenario.port, &rep.outcomes),
             vehicles: a.trace,
             extra: Vec::new(),
         };
@@ -444,12 +441,12 @@ fn write_logs(
     scenario: &Scenario,
     outcomes: &[experiment::Outcome],
 ) -> Result<(), Error> {
-    let runs = labeled(None, outcomes);
+    let runs = labeled(None, &scenario.port, outcomes);
     if let Some(path) = &a.events {
-        report::write_file(path, report::events_csv(&scenario.port, &runs).as_bytes())?;
+        report::write_file(path, report::events_csv(&runs).as_bytes())?;
     }
     if let Some(path) = &a.ocel {
-        report::write_file(path, report::ocel_json(&scenario.port, &runs).as_bytes())?;
+        report::write_file(path, report::ocel_json(&runs).as_bytes())?;
     }
     Ok(())
 }
@@ -523,21 +520,14 @@ fn compare_command(a: &CompareArgs) -> Result<(String, bool), Error> {
         report::comparison_text(&configs, &cmp)
     };
     if c.out.is_some() {
-        // The CSV files take their stage columns from the first configuration, their mode
-        // columns from one that has carriers, if any.
-        let port = configs
-            .iter()
-            .map(|c| &c.scenario.port)
-            .find(|p| p.has_carriers())
-            .unwrap_or(&configs[0].scenario.port);
         let runs = cmp
             .outcomes
             .iter()
+            .zip(&configs)
             .enumerate()
-            .flat_map(|(i, o)| labeled(Some(&letter(i)), o))
+            .flat_map(|(i, (o, config))| labeled(Some(&letter(i)), &config.scenario.port, o))
             .collect();
         let files = OutFiles {
-            port,
             json: report::comparison_json(&configs, &cmp),
             markdown: report::markdown(|| report::comparison_text(&configs, &cmp)),
             runs,
@@ -584,10 +574,9 @@ fn capacity_command(a: &CapacityArgs) -> Result<(String, bool), Error> {
     };
     if c.out.is_some() {
         let files = OutFiles {
-            port: &scenario.port,
             json: report::capacity_json(&scenario, &cap),
             markdown: report::markdown(|| report::capacity_summary(&scenario, &cap)),
-            runs: labeled(None, &cap.replicated.outcomes),
+            runs: labeled(None, &scenario.port, &cap.replicated.outcomes),
             vehicles: false,
             extra: Vec::new(),
         };
@@ -649,16 +638,16 @@ fn sweep_command(a: &SweepArgs) -> Result<(String, bool), Error> {
     if c.out.is_some() {
         let runs = points
             .iter()
+            .zip(&scenarios)
             .enumerate()
-            .filter_map(|(i, p)| {
+            .filter_map(|(i, (p, s))| {
                 p.outcomes
                     .as_ref()
-                    .map(|o| labeled(Some(&format!("point-{}", i + 1)), o))
+                    .map(|o| labeled(Some(&format!("point-{}", i + 1)), &s.port, o))
             })
             .flatten()
             .collect();
         let files = OutFiles {
-            port: &template.base().port,
             json: report::sweep_json(&r),
             markdown: report::markdown(|| report::sweep_text(&r)),
             runs,
@@ -708,17 +697,20 @@ fn plan_command(a: &PlanArgs) -> Result<(String, bool), Error> {
         });
         let interrupted = rep.as_ref().is_some_and(|r| r.interrupted);
         let files = OutFiles {
-            port: recommended.as_ref().map_or(&scenario.port, |s| &s.port),
             json: report::plan_json(&scenario, &plan),
             markdown: report::markdown(|| report::plan_text(&scenario, &plan)),
-            runs: rep
-                .as_ref()
-                .map_or_else(Vec::new, |r| labeled(None, &r.outcomes)),
+            runs: match (&recommended, &rep) {
+                (Some(s), Some(r)) => labeled(None, &s.port, &r.outcomes),
+                _ => Vec::new(),
+            },
             vehicles: false,
             extra: Vec::new(),
         };
         c.write_out(&files, interrupted)?;
         return Ok((text, interrupted));
+    }
+    if plan.interrupted {
+        c.out_not_written();
     }
     Ok((text, plan.interrupted))
 }

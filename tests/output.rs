@@ -435,6 +435,34 @@ fn the_event_logs_follow_every_vehicle() {
         }
     }
 
+    // At one instant, a vehicle's events keep the order of its journey: it leaves the yard
+    // before it queues at the stage after it.
+    let mut by_case: std::collections::HashMap<&str, Vec<&Vec<String>>> = Default::default();
+    for r in &log.rows {
+        by_case.entry(r[case].as_str()).or_default().push(r);
+    }
+    let mut checked = 0;
+    for rows in by_case.values() {
+        assert_eq!(rows[0][activity], "arrive");
+        if let Some(i) = rows.iter().position(|r| r[activity] == "leave yard") {
+            let t = &rows[i][ts];
+            assert!(
+                !rows[..i].iter().any(|r| &r[ts] == t
+                    && (r[activity].starts_with("queue") || r[activity].starts_with("start"))),
+                "{rows:?}"
+            );
+            checked += usize::from(rows.get(i + 1).is_some_and(|r| &r[ts] == t));
+        }
+        let last = &rows[rows.len() - 1][activity];
+        if rows.iter().any(|r| r[activity] == "crossed") {
+            assert_eq!(last, "crossed", "{rows:?}");
+        }
+    }
+    assert!(
+        checked > 100,
+        "vehicles that queue as they leave the yard: {checked}"
+    );
+
     let ocel = json(&ocel);
     let types: Vec<&str> = ocel["objectTypes"]
         .as_array()
@@ -454,6 +482,66 @@ fn the_event_logs_follow_every_vehicle() {
         for rel in e["relationships"].as_array().unwrap() {
             assert!(ids.contains(rel["objectId"].as_str().unwrap()), "{e}");
         }
+    }
+}
+
+#[test]
+fn replications_and_configurations_keep_their_objects_and_columns_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Two replications: every vehicle and carrier id names its replication.
+    let ocel = tmp.path().join("log.json");
+    ok(&[
+        "run",
+        "scenarios/horgos-baseline.toml",
+        "--days",
+        "1",
+        "-n",
+        "2",
+        "--quiet",
+        "--ocel",
+        ocel.to_str().unwrap(),
+    ]);
+    let ocel = json(&ocel);
+    let objects = ocel["objects"].as_array().unwrap();
+    let ids: BTreeSet<&str> = objects.iter().map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), objects.len(), "object ids are unique");
+    for o in objects {
+        let id = o["id"].as_str().unwrap();
+        assert!(id.starts_with("r0-") || id.starts_with("r1-"), "{id}");
+    }
+    assert!(ids.contains("r0-carrier-0") && ids.contains("r1-carrier-0"));
+
+    // Configurations with different stages: the columns are the union of their stages, and
+    // a configuration leaves the others' empty.
+    let dir = tmp.path().join("cmp");
+    ok(&[
+        "compare",
+        "scenarios/horgos-baseline.toml",
+        "scenarios/mmc-8.toml",
+        "-n",
+        "2",
+        "--days",
+        "1",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    let hourly = Csv::read(&dir.join("hourly.csv"));
+    let names: Vec<&str> = hourly
+        .header
+        .iter()
+        .filter_map(|h| h.strip_prefix("queue_"))
+        .collect();
+    assert_eq!(names, ["declaration", "inspection", "secondary", "lanes"]);
+    let (config, decl, lanes) = (
+        hourly.col("configuration"),
+        hourly.col("queue_declaration"),
+        hourly.col("queue_lanes"),
+    );
+    for r in &hourly.rows {
+        assert_eq!(r.len(), hourly.header.len());
+        let a = r[config] == "A";
+        assert_eq!((r[decl].is_empty(), r[lanes].is_empty()), (!a, a), "{r:?}");
     }
 }
 

@@ -1,7 +1,9 @@
 //! The CSV files of `--out DIR`: `daily.csv`, `hourly.csv` and (with `--trace`) `vehicles.csv`.
 //!
 //! One row per day (or hour, or vehicle) and replication; commands that run several
-//! configurations (compare, sweep) add a first column naming the configuration. Times are in
+//! configurations (compare, sweep) add a first column naming the configuration. Configurations
+//! may differ in their stages: the columns are the union of their stages (by name, in order of
+//! first appearance), empty for a configuration without that stage. Times are in
 //! minutes since 00:00 of simulated day 0, or minutes of duration, written in shortest
 //! round-trip form, so the same results always give the same bytes. Columns are documented in
 //! docs/output.md.
@@ -10,11 +12,13 @@ use crate::experiment::Outcome;
 use crate::model::{Mode, Port, RunResult};
 use crate::scenario::format_clock;
 
-/// One run to write: the configuration it belongs to (if several), its replication index and
-/// its outcome.
+/// One run to write: the configuration it belongs to (if several), its port, its replication
+/// index and its outcome.
 pub struct Labeled<'a> {
     /// The configuration's label (`A`, `B`, a sweep point), or `None` for a single one.
     pub label: Option<String>,
+    /// The port the run simulated.
+    pub port: &'a Port,
     /// Replication index, from 0.
     pub replication: u32,
     /// The run.
@@ -53,13 +57,34 @@ fn opt(x: Option<f64>) -> String {
     x.map_or(String::new(), num)
 }
 
-/// Loading modes the port uses, in report order.
-fn modes(port: &Port) -> Vec<Mode> {
-    if port.has_carriers() {
+/// Loading modes any of the ports uses, in report order.
+fn modes(runs: &[Labeled<'_>]) -> Vec<Mode> {
+    if runs.iter().any(|r| r.port.has_carriers()) {
         Mode::ALL.to_vec()
     } else {
         vec![Mode::SelfDriving]
     }
+}
+
+/// Stage names over all the runs' ports, in order of first appearance.
+fn stage_names<'p>(runs: &[Labeled<'p>]) -> Vec<&'p str> {
+    let mut names: Vec<&str> = Vec::new();
+    for run in runs {
+        for s in &run.port.stages {
+            if !names.contains(&s.name.as_str()) {
+                names.push(&s.name);
+            }
+        }
+    }
+    names
+}
+
+/// For each of `names`, the index of the stage of that name in `port`.
+fn stage_indices(port: &Port, names: &[&str]) -> Vec<Option<usize>> {
+    names
+        .iter()
+        .map(|n| port.stages.iter().position(|s| s.name == *n))
+        .collect()
 }
 
 fn key_header(runs: &[Labeled<'_>]) -> Vec<String> {
@@ -81,8 +106,8 @@ fn key_cells(runs: &[Labeled<'_>], run: &Labeled<'_>) -> Vec<String> {
 }
 
 /// `daily.csv`: one row per measured day and replication; totals, then by loading mode.
-pub fn daily_csv(port: &Port, runs: &[Labeled<'_>]) -> String {
-    let modes = modes(port);
+pub fn daily_csv(runs: &[Labeled<'_>]) -> String {
+    let modes = modes(runs);
     let mut header = key_header(runs);
     header.extend(
         [
@@ -144,7 +169,8 @@ pub fn daily_csv(port: &Port, runs: &[Labeled<'_>]) -> String {
 /// `hourly.csv`: one row per measured hour and replication (the runs must have recorded their
 /// timeline): arrivals, clearances, crossings, vehicles in the port, and per stage the mean
 /// queue, the mean open servers and the utilisation.
-pub fn hourly_csv(port: &Port, runs: &[Labeled<'_>]) -> String {
+pub fn hourly_csv(runs: &[Labeled<'_>]) -> String {
+    let names = stage_names(runs);
     let mut header = key_header(runs);
     header.extend(
         [
@@ -152,14 +178,15 @@ pub fn hourly_csv(port: &Port, runs: &[Labeled<'_>]) -> String {
         ]
         .map(String::from),
     );
-    for s in &port.stages {
+    for name in &names {
         for what in ["queue", "servers_open", "utilization"] {
-            header.push(format!("{what}_{}", s.name));
+            header.push(format!("{what}_{name}"));
         }
     }
     let mut csv = Csv::new(&header);
     for run in runs {
         let r: &RunResult = &run.outcome.result;
+        let at = stage_indices(run.port, &names);
         for h in &r.timeline {
             let mut cells = key_cells(runs, run);
             cells.extend([
@@ -171,12 +198,15 @@ pub fn hourly_csv(port: &Port, runs: &[Labeled<'_>]) -> String {
                 h.crossed.to_string(),
                 h.in_port.to_string(),
             ]);
-            for st in &h.stages {
-                cells.extend([
-                    num(st.queue_mean),
-                    num(st.servers_open_mean),
-                    num(st.utilization),
-                ]);
+            for k in &at {
+                match k.map(|k| &h.stages[k]) {
+                    Some(st) => cells.extend([
+                        num(st.queue_mean),
+                        num(st.servers_open_mean),
+                        num(st.utilization),
+                    ]),
+                    None => cells.extend([String::new(), String::new(), String::new()]),
+                }
             }
             csv.row(cells.iter().map(String::as_str));
         }
@@ -188,7 +218,8 @@ pub fn hourly_csv(port: &Port, runs: &[Labeled<'_>]) -> String {
 /// attributes, arrival, queue entry, start and end at each stage, yard, carrier, clearance and
 /// crossing. Instants are minutes since 00:00 of simulated day 0; empty where it did not get
 /// that far.
-pub fn vehicles_csv(port: &Port, runs: &[Labeled<'_>]) -> String {
+pub fn vehicles_csv(runs: &[Labeled<'_>]) -> String {
+    let names = stage_names(runs);
     let mut header = key_header(runs);
     header.extend(
         [
@@ -203,9 +234,9 @@ pub fn vehicles_csv(port: &Port, runs: &[Labeled<'_>]) -> String {
         ]
         .map(String::from),
     );
-    for s in &port.stages {
+    for name in &names {
         for what in ["queued_min", "start_min", "end_min", "lane"] {
-            header.push(format!("{}_{what}", s.name));
+            header.push(format!("{name}_{what}"));
         }
     }
     header.extend(
@@ -223,6 +254,8 @@ pub fn vehicles_csv(port: &Port, runs: &[Labeled<'_>]) -> String {
     );
     let mut csv = Csv::new(&header);
     for run in runs {
+        let port = run.port;
+        let at = stage_indices(port, &names);
         for v in &run.outcome.result.vehicle_records {
             let mut cells = key_cells(runs, run);
             cells.extend([
@@ -235,14 +268,16 @@ pub fn vehicles_csv(port: &Port, runs: &[Labeled<'_>]) -> String {
                 v.measured.to_string(),
                 num(v.arrival.minutes()),
             ]);
-            for (k, stage) in port.stages.iter().enumerate() {
-                match v.visits.iter().find(|x| x.stage == k) {
+            for k in &at {
+                let visit = k.and_then(|k| v.visits.iter().find(|x| x.stage == k));
+                match visit {
                     Some(x) => cells.extend([
                         num(x.queued.minutes()),
                         opt(x.start.map(|t| t.minutes())),
                         opt(x.end.map(|t| t.minutes())),
-                        x.lane
-                            .map_or(String::new(), |g| stage.lanes[g].name.clone()),
+                        x.lane.map_or(String::new(), |g| {
+                            port.stages[x.stage].lanes[g].name.clone()
+                        }),
                     ]),
                     None => {
                         cells.extend([String::new(), String::new(), String::new(), String::new()]);

@@ -208,11 +208,7 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
             stage.servers.to_string(),
             thousands(s.served),
             thousands(s.served_vehicles),
-            if load.offered_load.is_finite() {
-                format!("{:.2}", load.offered_load)
-            } else {
-                "never open".into()
-            },
+            offered_load(load),
             format!("{:.1} %", 100.0 * s.utilization),
             format!("{:.1}", s.wait.mean),
             format!("{:.1}", s.wait.p95),
@@ -408,11 +404,7 @@ pub fn validation(scenario: &Scenario) -> String {
             ),
             format!("{:.1}", load.visits_per_day),
             format!("{:.1}", load.open_min_per_day / 60.0),
-            if load.offered_load.is_finite() {
-                format!("{:.2}", load.offered_load)
-            } else {
-                "never open".into()
-            },
+            offered_load(load),
         ]);
     }
     push_body(w, &t);
@@ -541,5 +533,16 @@ pub(super) fn dist_name(spec: &DistSpec) -> &'static str {
         DistSpec::Gamma { .. } => "gamma",
         DistSpec::Erlang { .. } => "erlang",
         DistSpec::Empirical { .. } => "empirical",
+    }
+}
+
+/// A stage's offered load as the tables print it.
+fn offered_load(load: &crate::model::StageLoad) -> String {
+    if load.offered_load.is_finite() {
+        format!("{:.2}", load.offered_load)
+    } else if load.open_min_per_day > 0.0 {
+        "units stranded".into()
+    } else {
+        "never open".into()
     }
 }
