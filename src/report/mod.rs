@@ -16,8 +16,10 @@ mod aggregate;
 mod capacity;
 mod compare;
 mod figures;
+mod html;
 mod json;
 mod plan;
+mod plots;
 mod progress;
 mod replicated;
 mod sweep;
@@ -29,8 +31,12 @@ pub use aggregate::{CONFIDENCE, STATIC_KEYS, aggregate, figure, lookup};
 pub use capacity::{capacity_json, capacity_summary};
 pub use compare::{Config, comparison_json, comparison_text, comparison_value};
 pub use figures::{KeyFigure, key_figures};
+pub use html::{escape, markdown_to_html, report_html};
 pub use json::{SCHEMA_VERSION, json, json_value};
 pub use plan::{plan_json, plan_text, plan_value, toml_snippet};
+pub use plots::{
+    PNG_SIZE, Plot, RunPlots, compare_plots, run_plots, staff_hours_per_day, sweep_plots,
+};
 pub use progress::Bar;
 pub use replicated::{replicated_json, replicated_summary, replicated_value};
 pub use sweep::{SweepReport, sweep_csv, sweep_json, sweep_text, sweep_value};
