@@ -426,7 +426,10 @@ mod tests {
             html.contains("<li><strong>two</strong> &amp; 3</li>"),
             "{html}"
         );
-        assert!(html.contains("<p>(* = significant)</p>\n<ul>\n<li>item</li>"), "{html}");
+        assert!(
+            html.contains("<p>(* = significant)</p>\n<ul>\n<li>item</li>"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -164,7 +164,7 @@ pub(super) fn compare_jobs(configs: &[Config<'_>], cmp: &Comparison) -> Vec<Job>
                 .collect(),
         })
         .collect();
-    let footer = configs
+    let mut footer: Vec<String> = configs
         .iter()
         .enumerate()
         .map(|(i, c)| {
@@ -177,6 +177,13 @@ pub(super) fn compare_jobs(configs: &[Config<'_>], cmp: &Comparison) -> Vec<Job>
             s
         })
         .collect();
+    if footer.len() > MAX_FOOTER {
+        let more = footer.len() - (MAX_FOOTER - 1);
+        footer.truncate(MAX_FOOTER - 1);
+        footer.push(format!(
+            "… and {more} more configurations (named in the summary)"
+        ));
+    }
     let name = &configs[0].scenario.port.name;
     vec![Job {
         name: "key_figures",
@@ -372,13 +379,13 @@ impl Whiskers {
             legend(&top, &items)?;
             body = rest;
         }
-        let footer: Vec<&String> = self.footer.iter().take(MAX_FOOTER).collect();
+        let footer = &self.footer;
         if !footer.is_empty() {
             let (_, h) = body.dim_in_pixel();
             let (rest, bottom) = body.split_vertically(h as i32 - 22 * footer.len() as i32 - 6);
             for (k, line) in footer.iter().enumerate() {
                 bottom.draw(&Text::new(
-                    (*line).clone(),
+                    line.clone(),
                     (12, 4 + 22 * k as i32),
                     anchored(&text(style::LABEL_SIZE), HPos::Left, VPos::Top),
                 ))?;
@@ -406,7 +413,8 @@ impl Whiskers {
             } else {
                 lo - pad
             };
-            let ticks: Vec<f64> = (0..k).map(|c| c as f64).collect();
+            // At most about a dozen labelled categories per panel.
+            let ticks: Vec<f64> = (0..k).step_by(k.div_ceil(12)).map(|c| c as f64).collect();
             let y_dec = decimals(floor, hi + pad, 5);
             let y_label = |y: &f64| format!("{y:.y_dec$}");
             let categories = &self.categories;

@@ -860,7 +860,7 @@ impl Heatmap {
                     label,
                     (h as f64 + 0.5, y + 0.5),
                     anchored(
-                        &text(style::LABEL_SIZE).color(colour),
+                        &text(style::SMALL_SIZE).color(colour),
                         HPos::Center,
                         VPos::Center,
                     ),
@@ -890,6 +890,25 @@ impl Heatmap {
                 style::scale_colour((y + 0.5) / 100.0).filled(),
             )
         }))?;
+        if self.closed.iter().flatten().any(|&c| c) {
+            let (bw, bh) = bar.dim_in_pixel();
+            let (x0, x1) = (60, bw as i32 - 50);
+            let y0 = bh as i32 - 56;
+            bar.draw(&Rectangle::new(
+                [(x0, y0), (x1, y0 + 22)],
+                style::CLOSED.filled(),
+            ))?;
+            bar.draw(&Text::new(
+                "–",
+                ((x0 + x1) / 2, y0 + 11),
+                anchored(&text(style::SMALL_SIZE), HPos::Center, VPos::Center),
+            ))?;
+            bar.draw(&Text::new(
+                "closed",
+                ((x0 + x1) / 2, y0 + 28),
+                anchored(&text(style::LABEL_SIZE), HPos::Center, VPos::Top),
+            ))?;
+        }
         scale.draw_series(std::iter::once(
             EmptyElement::at((0.5, 100.0))
                 + Text::new(
