@@ -106,12 +106,15 @@ fn run_plots_of_the_baseline_with_replications() {
     let s = load(BASELINE);
     let runs = outcomes(&s, 10, 2);
     let targets = vec![("p95 target".to_string(), 180.0)];
-    let plots = run_plots(&RunPlots {
+    let input = RunPlots {
         scenario: &s,
         outcomes: &runs,
         capacity_per_day: Some(745.0),
         clearance_targets: &targets,
-    });
+    };
+    let plots = run_plots(&input);
+    // Rendered in parallel, yet the same bytes every time.
+    assert_eq!(plots, run_plots(&input));
     assert_eq!(
         names(&plots),
         [

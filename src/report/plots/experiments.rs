@@ -375,9 +375,7 @@ impl Whiskers {
         }
         let mut body = area.clone();
         if !items.is_empty() {
-            let (top, rest) = body.split_vertically(40);
-            legend(&top, &items)?;
-            body = rest;
+            body = legend(&body, &items)?;
         }
         let footer = &self.footer;
         if !footer.is_empty() {
@@ -531,11 +529,38 @@ fn pareto_front(points: &[TradePoint]) -> Vec<usize> {
     front
 }
 
+/// Vertical offsets (pixels) for labels beside markers at pixel positions `at`, so that labels
+/// of markers in the same column (within 4 px) are at least `gap` apart, top to bottom.
+fn label_offsets(at: &[(i32, i32)], gap: i32) -> Vec<i32> {
+    let mut order: Vec<usize> = (0..at.len()).collect();
+    order.sort_by_key(|&i| at[i]);
+    let mut out = vec![0; at.len()];
+    let mut k = 0;
+    while k < order.len() {
+        // A column: markers within 4 px of its leftmost one.
+        let x0 = at[order[k]].0;
+        let end = order[k..]
+            .iter()
+            .position(|&i| at[i].0 - x0 > 4)
+            .map_or(order.len(), |n| k + n);
+        let mut column = order[k..end].to_vec();
+        column.sort_by_key(|&i| at[i].1);
+        let mut previous: Option<i32> = None;
+        for i in column {
+            let y = at[i].1;
+            let label = previous.map_or(y, |p| y.max(p + gap));
+            out[i] = label - y;
+            previous = Some(label);
+        }
+        k = end;
+    }
+    out
+}
+
 impl Tradeoff {
     pub(super) fn draw<DB: DrawingBackend>(&self, area: &Area<DB>) -> Drawn<DB> {
-        let (top, plot) = area.split_vertically(40);
-        legend(
-            &top,
+        let plot = legend(
+            area,
             &[
                 (
                     "sweep point (mean, 95 % confidence whiskers)".into(),
@@ -601,7 +626,16 @@ impl Tradeoff {
             5,
             style::LIMIT.mix(0.8).stroke_width(2),
         ))?;
-        for p in &self.points {
+        // Labels of points at the same staff-hours are pushed apart to stay readable.
+        let shift = label_offsets(
+            &self
+                .points
+                .iter()
+                .map(|p| chart.backend_coord(&(p.staff_hours, p.estimate.mean)))
+                .collect::<Vec<_>>(),
+            18,
+        );
+        for (p, dy) in self.points.iter().zip(shift) {
             let (x, e) = (p.staff_hours, p.estimate);
             chart.draw_series(std::iter::once(PathElement::new(
                 vec![(x, e.low), (x, e.high)],
@@ -618,8 +652,8 @@ impl Tradeoff {
                     + Circle::new((0, 0), 6, style::INK.filled())
                     + Text::new(
                         p.label.clone(),
-                        (10, -4),
-                        anchored(&text(style::SMALL_SIZE), HPos::Left, VPos::Bottom),
+                        (12, dy),
+                        anchored(&text(style::SMALL_SIZE), HPos::Left, VPos::Center),
                     ),
             ))?;
         }
@@ -652,6 +686,13 @@ mod tests {
             tp(90.0, 60.0),
         ];
         assert_eq!(pareto_front(&points), vec![1, 3, 0]);
+    }
+
+    #[test]
+    fn labels_in_one_column_are_pushed_apart() {
+        // Two close markers in one column, one far below, one in another column.
+        let at = [(100, 200), (101, 205), (100, 300), (200, 201)];
+        assert_eq!(label_offsets(&at, 18), vec![0, 13, 0, 0]);
     }
 
     #[test]

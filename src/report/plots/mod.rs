@@ -123,7 +123,14 @@ impl Job {
     /// Background, title, then the figure below the title.
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Drawn<DB> {
         root.fill(&WHITE)?;
-        let body = root.titled(&self.title, style::bold(style::TITLE_SIZE))?;
+        // The title shrinks until it fits the width (long scenario names).
+        let (width, _) = root.dim_in_pixel();
+        let mut size = style::TITLE_SIZE;
+        while size > 14 && root.estimate_text_size(&self.title, &style::bold(size))?.0 > width - 24
+        {
+            size -= 1;
+        }
+        let body = root.titled(&self.title, style::bold(size))?;
         self.figure.draw(&body.margin(0, 8, 8, 8))?;
         root.present()
     }
@@ -201,23 +208,46 @@ enum Swatch {
     Note,
 }
 
-/// A row of legend entries, left to right, vertically centred in `area`.
-fn legend<DB: DrawingBackend>(area: &Area<DB>, items: &[(String, Swatch)]) -> Drawn<DB> {
+/// Legend entries left to right across the top of `area`, wrapping onto more rows when they
+/// do not fit; returns the rest of `area` below the legend.
+fn legend<DB: DrawingBackend>(
+    area: &Area<DB>,
+    items: &[(String, Swatch)],
+) -> Result<Area<DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    const ROW: i32 = 28;
     let font = style::text(style::LABEL_SIZE);
-    let (_, h) = area.dim_in_pixel();
-    let y = h as i32 / 2;
-    let mut x = 10;
+    let (width, _) = area.dim_in_pixel();
+    // Place every entry first: (row, x) of its swatch.
+    let mut places = Vec::with_capacity(items.len());
+    let (mut row, mut x) = (0, 10);
     for (label, swatch) in items {
+        let mark = if matches!(swatch, Swatch::Note) {
+            0
+        } else {
+            28
+        };
+        let (w, _) = area.estimate_text_size(label, &font)?;
+        let need = mark + w as i32;
+        if x > 10 && x + need > width as i32 - 10 {
+            row += 1;
+            x = 10;
+        }
+        places.push((row, x));
+        x += need + 26;
+    }
+    let (top, rest) = area.split_vertically((row + 1) * ROW + 12);
+    for ((label, swatch), &(row, x)) in items.iter().zip(&places) {
+        let y = 20 + row * ROW;
         match *swatch {
             Swatch::Fill(c) => {
-                area.draw(&Rectangle::new([(x, y - 8), (x + 22, y + 8)], c.filled()))?;
-                area.draw(&Rectangle::new(
+                top.draw(&Rectangle::new([(x, y - 8), (x + 22, y + 8)], c.filled()))?;
+                top.draw(&Rectangle::new(
                     [(x, y - 8), (x + 22, y + 8)],
                     style::GRID.stroke_width(1),
                 ))?;
             }
             Swatch::Line(c, w) => {
-                area.draw(&PathElement::new(
+                top.draw(&PathElement::new(
                     vec![(x, y), (x + 22, y)],
                     c.stroke_width(w),
                 ))?;
@@ -225,30 +255,33 @@ fn legend<DB: DrawingBackend>(area: &Area<DB>, items: &[(String, Swatch)]) -> Dr
             Swatch::Dashed(c) => {
                 for k in 0..3 {
                     let x0 = x + k * 9;
-                    area.draw(&PathElement::new(
+                    top.draw(&PathElement::new(
                         vec![(x0, y), (x0 + 5, y)],
                         c.stroke_width(2),
                     ))?;
                 }
             }
             Swatch::Marker(c) => {
-                area.draw(&PathElement::new(
+                top.draw(&PathElement::new(
                     vec![(x + 11, y - 8), (x + 11, y + 8)],
                     c.stroke_width(2),
                 ))?;
-                area.draw(&Circle::new((x + 11, y), 5, c.filled()))?;
+                top.draw(&Circle::new((x + 11, y), 5, c.filled()))?;
             }
-            Swatch::Note => x -= 28,
+            Swatch::Note => {}
         }
-        area.draw(&Text::new(
+        let mark = if matches!(swatch, Swatch::Note) {
+            0
+        } else {
+            28
+        };
+        top.draw(&Text::new(
             label.clone(),
-            (x + 28, y),
+            (x + mark, y),
             style::anchored(&font, HPos::Left, VPos::Center),
         ))?;
-        let (w, _) = area.estimate_text_size(label, &font)?;
-        x += 28 + w as i32 + 26;
     }
-    Ok(())
+    Ok(rest)
 }
 
 /// A linear axis of `f64` with ticks (and grid lines) exactly at the given values, whose labels

@@ -207,7 +207,6 @@ fn clearance(input: &RunPlots<'_>) -> Job {
 
 impl Clearance {
     pub(super) fn draw<DB: DrawingBackend>(&self, area: &Area<DB>) -> Drawn<DB> {
-        let (top, plot) = area.split_vertically(40);
         let mut items: Vec<(String, Swatch)> = self
             .panels
             .iter()
@@ -226,7 +225,7 @@ impl Clearance {
         if self.panels[0].marks.iter().any(|m| m.target) {
             items.push(("target".into(), Swatch::Line(style::LIMIT, 2)));
         }
-        legend(&top, &items)?;
+        let plot = legend(area, &items)?;
         let cells = plot.split_evenly((1, self.panels.len()));
         for (p, cell) in self.panels.iter().zip(&cells) {
             p.draw(cell, self.vehicles)?;
@@ -436,7 +435,6 @@ fn clock_label(h: f64) -> String {
 
 impl Queue {
     pub(super) fn draw<DB: DrawingBackend>(&self, area: &Area<DB>) -> Drawn<DB> {
-        let (top, body) = area.split_vertically(40);
         let mut items: Vec<(String, Swatch)> = self
             .shift_names
             .iter()
@@ -450,7 +448,7 @@ impl Queue {
             .collect();
         items.push(("queue length".into(), Swatch::Fill(style::QUEUE.mix(0.35))));
         items.push(("open servers".into(), Swatch::Line(style::SERVERS, 3)));
-        legend(&top, &items)?;
+        let body = legend(area, &items)?;
 
         let x_end = self.hours as f64;
         let step = if self.hours <= 72 { 6 } else { 12 };
@@ -642,7 +640,6 @@ fn daily(input: &RunPlots<'_>) -> Job {
 
 impl Daily {
     pub(super) fn draw<DB: DrawingBackend>(&self, area: &Area<DB>) -> Drawn<DB> {
-        let (top, plot) = area.split_vertically(40);
         let mut items: Vec<(String, Swatch)> = self
             .parts
             .iter()
@@ -655,7 +652,7 @@ impl Daily {
                 Swatch::Dashed(style::LIMIT),
             ));
         }
-        legend(&top, &items)?;
+        let plot = legend(area, &items)?;
 
         let days = self.arrived.len();
         let totals: Vec<f64> = (0..days)
