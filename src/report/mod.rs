@@ -1,5 +1,5 @@
-//! Everything the user reads: the text summary, the JSON object, warnings and the
-//! `validate` report.
+//! Everything the user reads: the text summary, the JSON object, warnings, the `validate`
+//! report, and the result files (CSV, event logs, plots, the HTML report).
 //!
 //! This is the only module that formats numbers for people or machines, and the only one that
 //! writes files. It takes plain results from `experiment`/`model` and never changes them.
@@ -10,6 +10,10 @@
 //! - `figures.rs`, `compare.rs`, `sweep.rs`: key figures side by side and paired differences;
 //! - `plan.rs`: the planner's recommendation, evidence and TOML snippet;
 //! - `validate.rs`: `validate --json` and `--paths`;
+//! - `capacity.rs`: saturated throughput, bottlenecks and static bounds;
+//! - `output.rs`, `files.rs`, `eventlog.rs`: the `--out` directory written whole or not at all,
+//!   its CSV files, and the `--events`/`--ocel` logs;
+//! - `plots/`, `html.rs`: plots as SVG and PNG (plotters), and the self-contained `report.html`;
 //! - `progress.rs`: the progress bar on standard error.
 
 mod aggregate;
@@ -18,9 +22,11 @@ mod compare;
 mod eventlog;
 mod figures;
 mod files;
+mod html;
 mod json;
 mod output;
 mod plan;
+mod plots;
 mod progress;
 mod replicated;
 mod sweep;
@@ -34,9 +40,13 @@ pub use compare::{Config, comparison_json, comparison_text, comparison_value};
 pub use eventlog::{events_csv, ocel_json};
 pub use figures::{KeyFigure, key_figures};
 pub use files::{Labeled, daily_csv, hourly_csv, vehicles_csv};
+pub use html::{escape, markdown_to_html, report_html};
 pub use json::{SCHEMA_VERSION, json, json_value};
 pub use output::{OutDir, OutError, abandon_all, write_file};
 pub use plan::{plan_json, plan_text, plan_value, toml_snippet};
+pub use plots::{
+    PNG_SIZE, Plot, RunPlots, compare_plots, run_plots, staff_hours_per_day, sweep_plots,
+};
 pub use progress::Bar;
 pub use replicated::{replicated_json, replicated_summary, replicated_value};
 pub use sweep::{SweepReport, sweep_csv, sweep_json, sweep_text, sweep_value};
