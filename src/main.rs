@@ -284,6 +284,14 @@ impl Common {
         for (name, bytes) in &files.extra {
             out.write(name, bytes)?;
         }
+        for plot in &files.plots {
+            out.write(&format!("{}.svg", plot.name), plot.svg.as_bytes())?;
+            out.write(&format!("{}.png", plot.name), &plot.png)?;
+        }
+        out.write(
+            "report.html",
+            report::report_page(&files.page, &files.markdown, &files.plots).as_bytes(),
+        )?;
         out.commit()?;
         Ok(())
     }
@@ -324,11 +332,59 @@ impl Common {
 
 /// What `--out` writes for a command.
 struct OutFiles<'a> {
+    /// What report.html says about the work.
+    page: report::Page<'a>,
     json: String,
     markdown: String,
     runs: Vec<report::Labeled<'a>>,
     vehicles: bool,
+    plots: Vec<report::Plot>,
     extra: Vec<(String, Vec<u8>)>,
+}
+
+/// The page description for one scenario's runs.
+fn page<'a>(
+    command: &'a str,
+    scenario: &'a Scenario,
+    c: &Common,
+    replications: u32,
+    notes: Vec<(String, String)>,
+) -> report::Page<'a> {
+    report::Page {
+        command,
+        scenarios: vec![(None, scenario)],
+        run: c.overrides().apply(scenario.run),
+        replications,
+        notes,
+    }
+}
+
+/// The plots of one scenario's runs, with the roster's static bound as the capacity line.
+fn run_plots(
+    scenario: &Scenario,
+    outcomes: &[experiment::Outcome],
+    clearance_targets: &[(String, f64)],
+) -> Vec<report::Plot> {
+    let Some(first) = outcomes.first() else {
+        return Vec::new();
+    };
+    let bound = experiment::static_bounds(&scenario.port, &first.run)
+        .iter()
+        .map(|b| b.vehicles_per_day)
+        .fold(f64::INFINITY, f64::min);
+    report::run_plots(&report::RunPlots {
+        scenario,
+        outcomes,
+        capacity_per_day: bound.is_finite().then_some(bound),
+        clearance_targets,
+    })
+}
+
+/// `--set PATH=VALUE` arguments as lines of the report's parameters table.
+fn settings_notes(set: &[String]) -> Vec<(String, String)> {
+    set.iter()
+        .map(|s| ("setting".to_string(), s.clone()))
+        .collect()
 }
 
 /// The runs of one configuration, labelled for the CSV files.
@@ -396,10 +452,12 @@ fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
         write_logs(a, &scenario, &outcomes)?;
         if c.out.is_some() {
             let files = OutFiles {
+                page: page("run", &scenario, c, 1, settings_notes(&a.set)),
                 json: report::json(&scenario, &outcomes[0]),
                 markdown: report::markdown(|| report::summary(&scenario, &outcomes[0])),
                 runs: labeled(None, &scenario.port, &outcomes),
                 vehicles: a.trace,
+                plots: run_plots(&scenario, &outcomes, &[]),
                 extra: Vec::new(),
             };
             c.write_out(&files, false)?;
@@ -424,10 +482,12 @@ fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
     }
     if c.out.is_some() {
         let files = OutFiles {
+            page: page("run", &scenario, c, n, settings_notes(&a.set)),
             json: report::replicated_json(&scenario, &rep),
             markdown: report::markdown(|| report::replicated_summary(&scenario, &rep)),
             runs: labeled(None, &scenario.port, &rep.outcomes),
             vehicles: a.trace,
+            plots: run_plots(&scenario, &rep.outcomes, &[]),
             extra: Vec::new(),
         };
         c.write_out(&files, rep.interrupted)?;
@@ -528,10 +588,36 @@ fn compare_command(a: &CompareArgs) -> Result<(String, bool), Error> {
             .flat_map(|(i, (o, config))| labeled(Some(&letter(i)), &config.scenario.port, o))
             .collect();
         let files = OutFiles {
+            page: report::Page {
+                command: "compare",
+                scenarios: configs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, cfg)| (Some(letter(i)), cfg.scenario))
+                    .collect(),
+                run: c.overrides().apply(configs[0].scenario.run),
+                replications: n,
+                notes: configs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, cfg)| !cfg.settings.is_empty())
+                    .map(|(i, cfg)| {
+                        (
+                            format!("{}: settings", letter(i)),
+                            cfg.settings
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        )
+                    })
+                    .collect(),
+            },
             json: report::comparison_json(&configs, &cmp),
             markdown: report::markdown(|| report::comparison_text(&configs, &cmp)),
             runs,
             vehicles: false,
+            plots: report::compare_plots(&configs, &cmp),
             extra: Vec::new(),
         };
         c.write_out(&files, cmp.interrupted)?;
@@ -574,10 +660,12 @@ fn capacity_command(a: &CapacityArgs) -> Result<(String, bool), Error> {
     };
     if c.out.is_some() {
         let files = OutFiles {
+            page: page("capacity", &scenario, c, n, Vec::new()),
             json: report::capacity_json(&scenario, &cap),
             markdown: report::markdown(|| report::capacity_summary(&scenario, &cap)),
             runs: labeled(None, &scenario.port, &cap.replicated.outcomes),
             vehicles: false,
+            plots: run_plots(&scenario, &cap.replicated.outcomes, &[]),
             extra: Vec::new(),
         };
         c.write_out(&files, cap.replicated.interrupted)?;
@@ -648,10 +736,21 @@ fn sweep_command(a: &SweepArgs) -> Result<(String, bool), Error> {
             .flatten()
             .collect();
         let files = OutFiles {
+            page: page(
+                "sweep",
+                template.base(),
+                c,
+                n,
+                settings_notes(&a.set)
+                    .into_iter()
+                    .map(|(_, v)| ("swept".to_string(), v))
+                    .collect(),
+            ),
             json: report::sweep_json(&r),
             markdown: report::markdown(|| report::sweep_text(&r)),
             runs,
             vehicles: false,
+            plots: report::sweep_plots(&r),
             extra: vec![("points.csv".into(), report::sweep_csv(&r).into_bytes())],
         };
         c.write_out(&files, interrupted)?;
@@ -696,7 +795,19 @@ fn plan_command(a: &PlanArgs) -> Result<(String, bool), Error> {
             )
         });
         let interrupted = rep.as_ref().is_some_and(|r| r.interrupted);
+        let marks = report::clearance_marks(&plan, &scenario.port);
         let files = OutFiles {
+            page: page(
+                "plan",
+                recommended.as_ref().unwrap_or(&scenario),
+                c,
+                plan.settings.confirm_replications,
+                plan.settings
+                    .targets
+                    .iter()
+                    .map(|t| ("target".to_string(), t.text.clone()))
+                    .collect(),
+            ),
             json: report::plan_json(&scenario, &plan),
             markdown: report::markdown(|| report::plan_text(&scenario, &plan)),
             runs: match (&recommended, &rep) {
@@ -704,6 +815,10 @@ fn plan_command(a: &PlanArgs) -> Result<(String, bool), Error> {
                 _ => Vec::new(),
             },
             vehicles: false,
+            plots: match (&recommended, &rep) {
+                (Some(s), Some(r)) => run_plots(s, &r.outcomes, &marks),
+                _ => Vec::new(),
+            },
             extra: Vec::new(),
         };
         c.write_out(&files, interrupted)?;

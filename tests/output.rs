@@ -89,6 +89,55 @@ fn vehicles_arrived(summary: &Value) -> String {
     out
 }
 
+/// The plots every run writes, by file stem.
+const RUN_PLOTS: [&str; 4] = [
+    "clearance_distribution",
+    "queue_and_lanes",
+    "daily_throughput",
+    "utilization_heatmap",
+];
+
+/// Checks the plots `stems` and report.html in `dir`: each PNG decodes to the plot size, each
+/// SVG parses as XML with that size, and the page has every plot inline and loads nothing.
+fn check_plots_and_report(dir: &Path, stems: &[&str]) {
+    let (width, height) = portsim::report::PNG_SIZE;
+    for stem in stems {
+        let png = fs::read(dir.join(format!("{stem}.png"))).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(png));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let frame = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((frame.width, frame.height), (width, height), "{stem}.png");
+
+        let svg = fs::read_to_string(dir.join(format!("{stem}.svg"))).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{stem}.svg: {e}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!(root.attribute("width"), Some(width.to_string().as_str()));
+        assert_eq!(root.attribute("height"), Some(height.to_string().as_str()));
+    }
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(html.matches("<svg").count(), stems.len());
+    for stem in stems {
+        assert!(
+            html.contains(&format!("id=\"plot-{stem}\"")),
+            "{stem} not in report.html"
+        );
+    }
+    // Nothing outside the file: no URL, no linked or fetched resource, no script.
+    let lower = html.to_lowercase();
+    for external in [
+        "http:", "https:", "//", "src=", "href=", "url(", "@import", "<script", "<link",
+    ] {
+        let hits: Vec<&str> = lower
+            .match_indices(external)
+            .map(|(i, _)| &html[i.saturating_sub(40)..(i + 40).min(html.len())])
+            .collect();
+        assert!(hits.is_empty(), "report.html has {external}: {hits:?}");
+    }
+}
+
 fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * b.abs().max(1.0)
 }
@@ -109,15 +158,25 @@ fn a_run_writes_every_file_and_the_csv_totals_agree_with_the_summary() {
     ])
     .stdout;
     let files = files_in(&dir);
-    for want in [
+    let mut promised: BTreeSet<String> = [
         "summary.json",
         "summary.md",
         "daily.csv",
         "hourly.csv",
         "vehicles.csv",
-    ] {
-        assert!(files.contains(want), "{want} missing from {files:?}");
+        "report.html",
+    ]
+    .map(String::from)
+    .into();
+    for stem in RUN_PLOTS {
+        promised.insert(format!("{stem}.svg"));
+        promised.insert(format!("{stem}.png"));
     }
+    assert_eq!(files, promised);
+    check_plots_and_report(&dir, &RUN_PLOTS);
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("<h1>Horgos highway port - 2024 baseline</h1>"));
+    assert!(html.contains("scenarios/horgos-baseline.toml") && html.contains("1000 in the pool"));
 
     // summary.json is the --json object; summary.md the printed tables as Markdown.
     let summary = json(&dir.join("summary.json"));
@@ -314,26 +373,34 @@ fn an_existing_directory_is_refused_unless_forced() {
 fn experiments_write_their_files_with_one_row_per_replication_and_day() {
     let tmp = tempfile::tempdir().unwrap();
     let base = "scenarios/horgos-baseline.toml";
-    let check = |name: &str, args: &[&str], labels: usize, reps: usize, days: usize| {
-        let dir = tmp.path().join(name);
-        let mut all = args.to_vec();
-        all.extend(["--days", "4", "--quiet", "--out", dir.to_str().unwrap()]);
-        ok(&all);
-        let files = files_in(&dir);
-        for want in ["summary.json", "summary.md", "daily.csv", "hourly.csv"] {
-            assert!(
-                files.contains(want),
-                "{name}: {want} missing from {files:?}"
-            );
-        }
-        let summary = json(&dir.join("summary.json"));
-        assert_eq!(summary["schema_version"], 2, "{name}");
-        let daily = Csv::read(&dir.join("daily.csv"));
-        assert_eq!(daily.rows.len(), labels * reps * days, "{name}");
-        let hourly = Csv::read(&dir.join("hourly.csv"));
-        assert_eq!(hourly.rows.len(), labels * reps * days * 24, "{name}");
-        (dir, summary, daily)
-    };
+    let check =
+        |name: &str, args: &[&str], plots: &[&str], labels: usize, reps: usize, days: usize| {
+            let dir = tmp.path().join(name);
+            let mut all = args.to_vec();
+            all.extend(["--days", "4", "--quiet", "--out", dir.to_str().unwrap()]);
+            ok(&all);
+            let files = files_in(&dir);
+            for want in [
+                "summary.json",
+                "summary.md",
+                "daily.csv",
+                "hourly.csv",
+                "report.html",
+            ] {
+                assert!(
+                    files.contains(want),
+                    "{name}: {want} missing from {files:?}"
+                );
+            }
+            check_plots_and_report(&dir, plots);
+            let summary = json(&dir.join("summary.json"));
+            assert_eq!(summary["schema_version"], 2, "{name}");
+            let daily = Csv::read(&dir.join("daily.csv"));
+            assert_eq!(daily.rows.len(), labels * reps * days, "{name}");
+            let hourly = Csv::read(&dir.join("hourly.csv"));
+            assert_eq!(hourly.rows.len(), labels * reps * days * 24, "{name}");
+            (dir, summary, daily)
+        };
     let (_, summary, daily) = check(
         "compare",
         &[
@@ -343,6 +410,7 @@ fn experiments_write_their_files_with_one_row_per_replication_and_day() {
             "-n",
             "3",
         ],
+        &["key_figures"],
         2,
         3,
         4,
@@ -379,12 +447,42 @@ fn experiments_write_their_files_with_one_row_per_replication_and_day() {
             "-n",
             "2",
         ],
+        &["key_figures", "tradeoff"],
         2,
         2,
         4,
     );
     assert!(files_in(&dir).contains("points.csv"));
-    check("capacity", &["capacity", base, "-n", "2"], 1, 2, 4);
+    check(
+        "capacity",
+        &["capacity", base, "-n", "2"],
+        &RUN_PLOTS,
+        1,
+        2,
+        4,
+    );
+    // The plan's files describe its recommendation, run with the confirming replications;
+    // the clearance plot marks the target.
+    let (dir, summary, _) = check(
+        "plan",
+        &[
+            "plan",
+            "scenarios/mmc-8.toml",
+            "--target",
+            "p95_clearance <= 40m",
+            "--confirm-replications",
+            "5",
+            "-n",
+            "3",
+        ],
+        &RUN_PLOTS,
+        1,
+        5,
+        4,
+    );
+    assert_eq!(summary["feasible"], true);
+    let svg = fs::read_to_string(dir.join("clearance_distribution.svg")).unwrap();
+    assert!(svg.contains("p95 target 40"), "the target is marked");
 }
 
 #[test]

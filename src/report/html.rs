@@ -10,6 +10,8 @@
 use std::fmt::Write;
 
 use super::plots::Plot;
+use crate::model::RunSpec;
+use crate::scenario::{Scenario, format_clock};
 
 const CSS: &str = "\
 :root{color-scheme:light}\
@@ -54,8 +56,8 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The report page: `title` (the scenario's name) and `subtitle` on top, then the
-/// `parameters` as a two-column table, the summary (Markdown), and every plot as inline SVG
-/// with its title and caption.
+/// `parameters` as a two-column table, every plot as inline SVG with its title and caption,
+/// and the summary tables (Markdown).
 pub fn report_html(
     title: &str,
     subtitle: &str,
@@ -89,13 +91,6 @@ pub fn report_html(
         }
         let _ = writeln!(w, "</tbody>\n</table>\n</section>");
     }
-    if !summary_markdown.trim().is_empty() {
-        let _ = writeln!(
-            w,
-            "<section class=\"summary\">\n{}</section>",
-            markdown_to_html_from(summary_markdown, 2)
-        );
-    }
     if !plots.is_empty() {
         let _ = writeln!(w, "<section class=\"plots\">\n<h2>Plots</h2>");
         for p in plots {
@@ -109,12 +104,151 @@ pub fn report_html(
         }
         let _ = writeln!(w, "</section>");
     }
+    if !summary_markdown.trim().is_empty() {
+        let _ = writeln!(
+            w,
+            "<section class=\"summary\">\n<h2>Tables</h2>\n{}</section>",
+            markdown_to_html_from(summary_markdown, 2)
+        );
+    }
     let _ = write!(
         w,
         "<footer>Written by portsim {}. Every plot is also beside this file as SVG and PNG.</footer>\n</main>\n</body>\n</html>\n",
         env!("CARGO_PKG_VERSION")
     );
     out
+}
+
+/// What the report page says about the work behind it.
+pub struct Page<'a> {
+    /// The command: `run`, `compare`, `sweep`, `capacity` or `plan`.
+    pub command: &'a str,
+    /// The scenarios run, labelled when there are several (`A`, `B`…).
+    pub scenarios: Vec<(Option<String>, &'a Scenario)>,
+    /// The run spec after the command line's overrides (the master seed).
+    pub run: RunSpec,
+    /// Replications of each configuration.
+    pub replications: u32,
+    /// Further lines for the parameters table: settings, swept fields, targets.
+    pub notes: Vec<(String, String)>,
+}
+
+/// `report.html` for a command: the first scenario's name as title, the run and the
+/// scenario's main parameters as a table, the summary (Markdown, its own `#` title dropped)
+/// and the plots.
+pub fn report_page(page: &Page<'_>, summary_markdown: &str, plots: &[Plot]) -> String {
+    let plural = |n: u32, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let run = &page.run;
+    let title = match page.scenarios.as_slice() {
+        [(_, s)] => s.port.name.clone(),
+        many => format!(
+            "Comparison: {}",
+            many.iter()
+                .map(|(l, s)| format!("{} {}", l.as_deref().unwrap_or(""), s.port.name))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        ),
+    };
+    let subtitle = format!(
+        "portsim {} · {} after {} · seed {} · {}",
+        page.command,
+        plural(run.days, "measured day"),
+        plural(run.warmup_days, "warm-up day"),
+        run.seed,
+        plural(page.replications, "replication"),
+    );
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (label, s) in &page.scenarios {
+        let key = |what: &str| match label {
+            Some(l) => format!("{l}: {what}"),
+            None => what.to_string(),
+        };
+        rows.extend(scenario_rows(s, run).into_iter().map(|(k, v)| (key(&k), v)));
+    }
+    rows.extend(page.notes.iter().cloned());
+    let summary = match summary_markdown.strip_prefix("# ") {
+        Some(rest) => rest.split_once('\n').map_or("", |(_, body)| body),
+        None => summary_markdown,
+    };
+    report_html(&title, &subtitle, &rows, summary, plots)
+}
+
+/// The scenario's file and main parameters, one line each.
+fn scenario_rows(s: &Scenario, run: &RunSpec) -> Vec<(String, String)> {
+    let port = &s.port;
+    let mut rows = vec![
+        ("scenario".to_string(), s.origin.clone()),
+        (
+            "demand".to_string(),
+            format!(
+                "{:.0} vehicles a day on average ({})",
+                port.mean_arrivals_per_day(run),
+                port.arrivals
+                    .iter()
+                    .map(|a| format!(
+                        "{} {:.0}/day",
+                        a.name,
+                        a.mean_per_day(run.warmup_days, run.days)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+    ];
+    let stages: Vec<String> = port
+        .stages
+        .iter()
+        .map(|st| {
+            let lanes = if st.lanes.len() > 1 {
+                format!(
+                    " ({})",
+                    st.lanes
+                        .iter()
+                        .map(|l| format!("{} {}", l.name, l.servers))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{}: {} server{}{lanes}, mean service {:.1} min",
+                st.name,
+                st.servers,
+                if st.servers == 1 { "" } else { "s" },
+                st.service.mean()
+            )
+        })
+        .collect();
+    rows.push(("stages".to_string(), stages.join("; ")));
+    if let Some(r) = &port.roster {
+        let shifts: Vec<String> = r
+            .shifts
+            .iter()
+            .map(|sh| {
+                format!(
+                    "{} {}–{}",
+                    sh.name,
+                    format_clock(sh.start.minutes()),
+                    format_clock(sh.end.minutes())
+                )
+            })
+            .collect();
+        rows.push(("shifts".to_string(), shifts.join(", ")));
+    }
+    if let Some(pool) = port.yard.drivers.pool {
+        rows.push(("drivers".to_string(), format!("{pool} in the pool")));
+    }
+    if let Some(c) = &port.yard.carriers {
+        rows.push((
+            "carriers".to_string(),
+            format!("{} of {} slots, {} loading bays", c.fleet, c.slots, c.bays),
+        ));
+    }
+    if let Some(q) = port.exit.as_ref().and_then(|e| e.quota_per_day) {
+        rows.push(("exit".to_string(), format!("{q} conveyances a day")));
+    }
+    rows
 }
 
 /// An SVG document made fit for inlining in HTML: no XML declaration, no namespace URL

@@ -40,10 +40,10 @@ pub use compare::{Config, comparison_json, comparison_text, comparison_value};
 pub use eventlog::{events_csv, ocel_json};
 pub use figures::{KeyFigure, key_figures};
 pub use files::{Labeled, daily_csv, hourly_csv, vehicles_csv};
-pub use html::{escape, markdown_to_html, report_html};
+pub use html::{Page, escape, markdown_to_html, report_html, report_page};
 pub use json::{SCHEMA_VERSION, json, json_value};
 pub use output::{OutDir, OutError, abandon_all, write_file};
-pub use plan::{plan_json, plan_text, plan_value, toml_snippet};
+pub use plan::{clearance_marks, plan_json, plan_text, plan_value, toml_snippet};
 pub use plots::{
     PNG_SIZE, Plot, RunPlots, compare_plots, run_plots, staff_hours_per_day, sweep_plots,
 };

@@ -137,6 +137,20 @@ fn reason(plan: &Plan, port: &Port, c: &Candidate, rec: Option<&Candidate>) -> S
     }
 }
 
+/// The plan's clearance-time targets as marks for the clearance plot: label and minutes.
+pub fn clearance_marks(plan: &Plan, port: &Port) -> Vec<(String, f64)> {
+    plan.settings
+        .targets
+        .iter()
+        .filter(|t| matches!(t.metric, Metric::Clearance(_)))
+        .map(|t| {
+            let name = t.metric.name(port);
+            let stat = name.trim_end_matches("_clearance");
+            (format!("{stat} target"), t.limit)
+        })
+        .collect()
+}
+
 /// The roster as `[[staffing.shifts]]` tables to paste into the scenario in place of its own
 /// (with a `[staffing]` header when the scenario has no roster yet). A stage with lane groups
 /// is written group by group, as the planner evaluated it, so that pasting it reproduces the
