@@ -414,9 +414,10 @@ round_trip = {{ dist = "constant", value = "2h" }}
     assert!(full.carriers.as_ref().unwrap().vehicles_per_trip > 5.5);
 }
 
-#[test]
-fn lanes_serve_only_their_units() {
-    let s = scenario(&format!(
+/// 200 cars a day, all by carrier, and 200 self-driving trucks at one gate with a lane group
+/// for each (and `more_lanes`), then `tail` (e.g. a roster).
+fn cars_and_trucks_at_a_gate(more_lanes: &str, tail: &str) -> String {
+    format!(
         r#"{SIM}
 [[classes]]
 name = "car"
@@ -437,6 +438,7 @@ service = {{ dist = "constant", value = "2m" }}
 lanes = [
   {{ name = "trucks", servers = 2, serves = ["truck"] }},
   {{ name = "carriers", servers = 1, serves = ["cage_truck"] }},
+  {more_lanes}
 ]
 
 [cage_truck]
@@ -446,8 +448,13 @@ loading = {{ dist = "constant", value = "1m" }}
 max_wait = "2h"
 min_load = 6
 round_trip = {{ dist = "constant", value = "1h" }}
-"#
-    ));
+{tail}"#
+    )
+}
+
+#[test]
+fn lanes_serve_only_their_units() {
+    let s = scenario(&cars_and_trucks_at_a_gate("", ""));
     let r = run(&s, 3, 0, 10, 1);
     let gate = &r.stages[0];
     // 200 trucks a day at 2 min on 2 lanes: ρ = 200·2 / (2·1440) ≈ 0.139.
@@ -505,46 +512,19 @@ fn a_lane_group_never_staffed_strands_only_the_units_nobody_else_serves() {
     // 200 cars a day, all by carrier (≈ 33.3 carriers of 6), 200 trucks self-driving. The
     // roster never staffs the carrier lane.
     let text = |spare: &str| {
-        format!(
-            r#"{SIM}
-[[classes]]
-name = "car"
-
-[[classes]]
-name = "truck"
-cage_truck = false
-
-[[arrivals]]
-name = "exports"
-per_day = 400
-mix = {{ car = 0.5, truck = 0.5 }}
-self_driving = {{ car = 0.0 }}
-
-[[stages]]
-name = "gate"
-service = {{ dist = "constant", value = "2m" }}
-lanes = [
-  {{ name = "trucks", servers = 2, serves = ["truck"] }},
-  {{ name = "carriers", servers = 1, serves = ["cage_truck"] }},
-  {spare}
-]
-
-[cage_truck]
-carriers = 40
-slots = 6
-loading = {{ dist = "constant", value = "1m" }}
-max_wait = "2h"
-min_load = 6
-round_trip = {{ dist = "constant", value = "1h" }}
-
+        let spare_staff = if spare.is_empty() { "" } else { ", spare = 1" };
+        cars_and_trucks_at_a_gate(
+            spare,
+            &format!(
+                r#"
 [staffing]
 [[staffing.shifts]]
 name = "all"
 start = "00:00"
 end = "24:00"
 staff = {{ gate = {{ trucks = 2, carriers = 0 {spare_staff} }} }}
-"#,
-            spare_staff = if spare.is_empty() { "" } else { ", spare = 1" }
+"#
+            ),
         )
     };
     let s = scenario(&text(""));
