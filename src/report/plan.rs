@@ -296,16 +296,7 @@ pub fn plan_json(scenario: &Scenario, plan: &Plan) -> String {
 }
 
 fn roster_table(plan: &Plan, port: &Port, c: &Candidate) -> String {
-    let mut headers = vec!["stage (staff)".to_string()];
-    headers.extend(plan.shifts.iter().map(|s| {
-        format!(
-            "{} {}-{}",
-            s.name,
-            format_clock(s.start.minutes()),
-            format_clock(s.end.minutes())
-        )
-    }));
-    let mut t = Table::new(headers);
+    let mut t = Table::new(super::text::shift_headers("stage (staff)", &plan.shifts));
     for (j, s) in port.stages.iter().enumerate() {
         let mut row = vec![s.name.clone()];
         row.extend(c.roster.staff.iter().map(|r| r[j].to_string()));

@@ -491,12 +491,10 @@ fn service_label(port: &crate::model::Port, s: usize, stage: &crate::model::Stag
     )
 }
 
-/// Servers each shift opens at each stage, with the split over lane groups (`None` without a
-/// roster).
-pub(super) fn roster_table(port: &crate::model::Port) -> Option<Table> {
-    let roster = port.roster.as_ref()?;
-    let mut headers = vec!["stage".to_string()];
-    headers.extend(roster.shifts.iter().map(|s| {
+/// Table headers: `first`, then each shift as `name HH:MM-HH:MM`.
+pub(super) fn shift_headers(first: &str, shifts: &[crate::model::Shift]) -> Vec<String> {
+    let mut headers = vec![first.to_string()];
+    headers.extend(shifts.iter().map(|s| {
         format!(
             "{} {}-{}",
             s.name,
@@ -504,7 +502,14 @@ pub(super) fn roster_table(port: &crate::model::Port) -> Option<Table> {
             format_clock(s.end.minutes())
         )
     }));
-    let mut t = Table::new(headers);
+    headers
+}
+
+/// Servers each shift opens at each stage, with the split over lane groups (`None` without a
+/// roster).
+pub(super) fn roster_table(port: &crate::model::Port) -> Option<Table> {
+    let roster = port.roster.as_ref()?;
+    let mut t = Table::new(shift_headers("stage", &roster.shifts));
     for (i, stage) in port.stages.iter().enumerate() {
         let mut row = vec![stage.name.clone()];
         row.extend((0..roster.shifts.len()).map(|k| {
