@@ -799,6 +799,26 @@ fn capacity_names_the_downstream_bottleneck() {
     let got = v["capacity_per_day"]["mean"].as_f64().unwrap();
     // Each driver's cycle is 1 min at the gate + 360 min back: 50 × 1440 / 361 = 199.4.
     assert!((got - 50.0 * 1440.0 / 361.0).abs() < 2.0, "{got}");
+    // Half the vehicles by carrier, with two carriers too few for them, the yard after the
+    // gate: both the pool and the fleet are saturated side by side, and both are named.
+    let file = write(
+        dir.path(),
+        "both.toml",
+        "[simulation]\nname = \"both\"\ndays = 10\nwarmup_days = 1\n\n\
+         [[arrivals]]\nname = \"v\"\nper_day = 500\nself_driving = 0.5\n\n\
+         [[stages]]\nname = \"gate\"\nservers = 2\nservice = { dist = \"constant\", value = \"1m\" }\n\n\
+         [yard]\nafter = \"gate\"\n\n\
+         [self_driving]\ndrivers = 50\nround_trip = { dist = \"constant\", value = \"6h\" }\n\n\
+         [cage_truck]\ncarriers = 2\nslots = 6\nloading = { dist = \"constant\", value = \"1m\" }\n\
+         max_wait = \"1h\"\nround_trip = { dist = \"constant\", value = \"6h\" }\n",
+    );
+    let v = json_of(&ok(&["capacity", &file, "-n", "3", "--json"]));
+    assert_eq!(
+        v["bottlenecks"][0]["name"], "drivers + carriers",
+        "{}",
+        v["bottlenecks"]
+    );
+    assert_eq!(v["bottlenecks"][0]["kind"], "resource");
 }
 
 #[test]
