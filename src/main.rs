@@ -444,16 +444,16 @@ fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
         .unwrap_or(1);
     if n == 1 {
         let outcomes = [experiment::run_once(&scenario, &overrides)];
-        let text = if c.json {
-            report::json(&scenario, &outcomes[0])
-        } else {
-            report::summary(&scenario, &outcomes[0])
+        let json = (c.json || c.out.is_some()).then(|| report::json(&scenario, &outcomes[0]));
+        let text = match (&json, c.json) {
+            (Some(json), true) => json.clone(),
+            _ => report::summary(&scenario, &outcomes[0]),
         };
         write_logs(a, &scenario, &outcomes)?;
         if c.out.is_some() {
             let files = OutFiles {
                 page: page("run", &scenario, c, 1, settings_notes(&a.set)),
-                json: report::json(&scenario, &outcomes[0]),
+                json: json.unwrap_or_default(),
                 markdown: report::markdown(|| report::summary(&scenario, &outcomes[0])),
                 runs: labeled(None, &scenario.port, &outcomes),
                 vehicles: a.trace,
@@ -472,10 +472,10 @@ fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
         n,
         Control::new(&CANCEL, progress.as_ref()),
     );
-    let text = if c.json {
-        report::replicated_json(&scenario, &rep)
-    } else {
-        report::replicated_summary(&scenario, &rep)
+    let json = (c.json || c.out.is_some()).then(|| report::replicated_json(&scenario, &rep));
+    let text = match (&json, c.json) {
+        (Some(json), true) => json.clone(),
+        _ => report::replicated_summary(&scenario, &rep),
     };
     if !rep.interrupted {
         write_logs(a, &scenario, &rep.outcomes)?;
@@ -483,7 +483,7 @@ fn run_command(a: &RunArgs) -> Result<(String, bool), Error> {
     if c.out.is_some() {
         let files = OutFiles {
             page: page("run", &scenario, c, n, settings_notes(&a.set)),
-            json: report::replicated_json(&scenario, &rep),
+            json: json.unwrap_or_default(),
             markdown: report::markdown(|| report::replicated_summary(&scenario, &rep)),
             runs: labeled(None, &scenario.port, &rep.outcomes),
             vehicles: a.trace,
