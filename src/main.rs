@@ -665,7 +665,12 @@ fn capacity_command(a: &CapacityArgs) -> Result<(String, bool), Error> {
             markdown: report::markdown(|| report::capacity_summary(&scenario, &cap)),
             runs: labeled(None, &scenario.port, &cap.replicated.outcomes),
             vehicles: false,
-            plots: run_plots(&scenario, &cap.replicated.outcomes, &[]),
+            plots: report::run_plots(&report::RunPlots {
+                scenario: &scenario,
+                outcomes: &cap.replicated.outcomes,
+                capacity_per_day: cap.bound().map(|b| b.vehicles_per_day),
+                clearance_targets: &[],
+            }),
             extra: Vec::new(),
         };
         c.write_out(&files, cap.replicated.interrupted)?;

@@ -17,6 +17,14 @@ fn range(r: DailyRange) -> String {
     format!("{:.1} / {:.0} / {:.0}", r.mean, r.min, r.max)
 }
 
+/// A row for a queue in front of a shared resource: `WHO waiting (mean) / wait mean / p95`.
+fn queue_row(who: &str, waiting_mean: f64, wait: &Summary) -> Vec<String> {
+    vec![
+        format!("{who} waiting (mean) / wait mean / p95"),
+        format!("{waiting_mean:.1} / {:.1} / {:.1}", wait.mean, wait.p95),
+    ]
+}
+
 fn quantile_cells(s: &Summary) -> Vec<String> {
     [s.mean, s.p50, s.p90, s.p95, s.p99, s.max]
         .iter()
@@ -238,13 +246,7 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
                 "drivers: pool / utilisation".into(),
                 format!("{} / {:.1} %", d.pool, 100.0 * d.utilization),
             ]);
-            t.row(vec![
-                "drivers: vehicles waiting (mean) / wait mean / p95".into(),
-                format!(
-                    "{:.1} / {:.1} / {:.1}",
-                    d.waiting_mean, d.wait.mean, d.wait.p95
-                ),
-            ]);
+            t.row(queue_row("drivers: vehicles", d.waiting_mean, &d.wait));
         }
         if let Some(c) = &r.carriers {
             t.row(vec![
@@ -262,22 +264,14 @@ pub fn summary(scenario: &Scenario, outcome: &Outcome) -> String {
                 "carriers: trips / vehicles per trip".into(),
                 format!("{} / {:.2}", thousands(c.trips), c.vehicles_per_trip),
             ]);
-            t.row(vec![
-                "loading: vehicles waiting (mean) / wait mean / p95".into(),
-                format!(
-                    "{:.1} / {:.1} / {:.1}",
-                    c.waiting_mean, c.loading_wait.mean, c.loading_wait.p95
-                ),
-            ]);
+            t.row(queue_row(
+                "loading: vehicles",
+                c.waiting_mean,
+                &c.loading_wait,
+            ));
         }
         if let Some(e) = &r.exit {
-            t.row(vec![
-                "exit: conveyances waiting (mean) / wait mean / p95".into(),
-                format!(
-                    "{:.1} / {:.1} / {:.1}",
-                    e.queue_mean, e.wait.mean, e.wait.p95
-                ),
-            ]);
+            t.row(queue_row("exit: conveyances", e.queue_mean, &e.wait));
             t.row(vec![
                 "exit: conveyances waiting at end".into(),
                 thousands(e.waiting_at_end),
